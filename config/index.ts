@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { rawConfigSchema, decodeKey, type CodeName, type RawConfig } from './schema.js';
+
+export type { CodeName } from './schema.js';
+
+/** The validated, frozen configuration every other module receives; nothing else reads process.env. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Unset means the embedded PGlite database in `pgliteDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly pgliteDir: string;
+  readonly tzDisplay: string;
+  readonly countyCode: string;
+  readonly countyName: string;
+  readonly towns: readonly CodeName[];
+  readonly networks: readonly CodeName[];
+  readonly gb28181Edition: '2016' | '2022';
+  /** Explicit camera-credential key; when absent one is generated into `dataDir/camera-secret.key`. */
+  readonly cameraSecretKey: Buffer | undefined;
+  readonly bodyLimitBytes: number;
+  readonly importMaxBytes: number;
+  readonly rateLimitPerMinute: number;
+  readonly importRateLimitPerMinute: number;
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+}
+
+/** Thrown when settings are invalid; `problems` names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN_KEYS = Object.keys(rawConfigSchema.shape);
+
+/**
+ * Reads settings from an optional JSON config file (`CONFIG_FILE`) overlaid by environment
+ * variables, validates them once, and returns a frozen Config. Throws ConfigError listing
+ * every bad key. Empty environment values count as unset.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
+  const fromEnv: Record<string, string> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const parsed = rawConfigSchema.safeParse({ ...fromFile, ...fromEnv });
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.length > 0 ? issue.path.join('.') : unknownKeys(issue);
+        return `${key}: ${issue.message}`;
+      }),
+    );
+  }
+  return toConfig(parsed.data);
+}
+
+function unknownKeys(issue: { code: string; keys?: string[] }): string {
+  return issue.code === 'unrecognized_keys' && issue.keys ? issue.keys.join(', ') : '(config)';
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`CONFIG_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([`CONFIG_FILE: ${file} is not a JSON object: ${(err as Error).message}`]);
+  }
+}
+
+function toConfig(raw: RawConfig): Config {
+  const dataDir = path.resolve(raw.DATA_DIR);
+  return Object.freeze({
+    port: raw.PORT,
+    host: raw.HOST,
+    dataDir,
+    databaseUrl: raw.DATABASE_URL,
+    pgliteDir: path.resolve(raw.PGLITE_DIR ?? path.join(dataDir, 'pg')),
+    tzDisplay: raw.TZ_DISPLAY,
+    countyCode: raw.COUNTY_CODE,
+    countyName: raw.COUNTY_NAME,
+    towns: Object.freeze(raw.TOWNS.map((t) => Object.freeze({ ...t }))),
+    networks: Object.freeze(raw.NETWORKS.map((n) => Object.freeze({ ...n }))),
+    gb28181Edition: raw.GB28181_EDITION,
+    cameraSecretKey: raw.CAMERA_SECRET_KEY ? (decodeKey(raw.CAMERA_SECRET_KEY) ?? undefined) : undefined,
+    bodyLimitBytes: raw.BODY_LIMIT_KB * 1024,
+    importMaxBytes: raw.IMPORT_MAX_MB * 1024 * 1024,
+    rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    importRateLimitPerMinute: raw.IMPORT_RATE_LIMIT_PER_MINUTE,
+    logLevel: raw.LOG_LEVEL,
+  });
+}
+
+/** Describes where data lives, for the start-up banner (never includes credentials). */
+export function describeDatabase(config: Config): string {
+  if (!config.databaseUrl) return `embedded PGlite at ${config.pgliteDir}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL server ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}

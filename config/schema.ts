@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** A named code list entry (a town or a network): stable code + display names. */
+export const codeNameSchema = z.object({
+  code: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'code must be lower-case letters, digits, - or _'),
+  name: z.string().min(1).max(32),
+  nameEn: z.string().min(1).max(64).optional(),
+});
+export type CodeName = z.infer<typeof codeNameSchema>;
+
+export const DEFAULT_TOWNS: CodeName[] = [
+  { code: 'jianping', name: '建平镇', nameEn: 'Jianping' },
+  { code: 'shizi', name: '十字镇', nameEn: 'Shizi' },
+  { code: 'meizhu', name: '梅渚镇', nameEn: 'Meizhu' },
+  { code: 'xinfa', name: '新发镇', nameEn: 'Xinfa' },
+  { code: 'taocheng', name: '涛城镇', nameEn: 'Taocheng' },
+  { code: 'feili', name: '飞鲤镇', nameEn: 'Feili' },
+  { code: 'biqiao', name: '毕桥镇', nameEn: 'Biqiao' },
+  { code: 'yaocun', name: '姚村乡', nameEn: 'Yaocun' },
+];
+
+export const DEFAULT_NETWORKS: CodeName[] = [
+  { code: 'sky', name: '天网', nameEn: 'Sky' },
+  { code: 'ground', name: '地网', nameEn: 'Ground' },
+  { code: 'vehicle', name: '车网', nameEn: 'Vehicle' },
+  { code: 'station', name: '栈网', nameEn: 'Station' },
+];
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Raw settings as they arrive from the environment or the config file, keyed by the
+ * environment variable name. Every key is optional; defaults live here so the README
+ * table and the code cannot drift apart.
+ */
+export const rawConfigSchema = z
+  .object({
+    PORT: port.default(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    PGLITE_DIR: z.string().min(1).optional(),
+    TZ_DISPLAY: z
+      .string()
+      .refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+      .default('Asia/Shanghai'),
+    COUNTY_CODE: z.string().regex(/^\d{6}$/, 'must be a 6-digit administrative division code').default('341821'),
+    COUNTY_NAME: z.string().min(1).default('郎溪县'),
+    TOWNS: codeNameList().default(DEFAULT_TOWNS),
+    NETWORKS: codeNameList().default(DEFAULT_NETWORKS),
+    GB28181_EDITION: z.enum(['2016', '2022']).default('2016'),
+    CAMERA_SECRET_KEY: z
+      .string()
+      .refine((v) => decodeKey(v) !== null, 'must be 32 bytes as 64 hex characters or base64')
+      .optional(),
+    BODY_LIMIT_KB: positiveInt.default(256),
+    IMPORT_MAX_MB: positiveInt.default(20),
+    RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
+    IMPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof rawConfigSchema>;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses a 32-byte key given as hex or base64; null when it is neither. */
+export function decodeKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const b64 = Buffer.from(trimmed, 'base64');
+  return b64.length === 32 ? b64 : null;
+}
+
+/**
+ * Town and network lists come as JSON arrays (config file or env) or as the short env form
+ * `code:名称,code:名称`. Codes and names must be unique, since both identify an entry in the API.
+ */
+function codeNameList() {
+  return z
+    .preprocess((value) => (typeof value === 'string' ? parseCodeNameText(value) : value), z.array(codeNameSchema).min(1))
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      for (const entry of list) {
+        for (const key of [entry.code, entry.name]) {
+          if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `duplicate entry "${key}"` });
+          seen.add(key);
+        }
+      }
+    });
+}
+
+function parseCodeNameText(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return text;
+    }
+  }
+  return trimmed
+    .split(',')
+    .filter((part) => part.trim() !== '')
+    .map((part) => {
+      const [code, name, nameEn] = part.split(':').map((s) => s.trim());
+      return { code, name, ...(nameEn ? { nameEn } : {}) };
+    });
+}

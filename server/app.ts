@@ -1,0 +1,61 @@
+import express from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import type { AppContext } from './context.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { mountRoutes, type RouteDef } from './http/route-table.js';
+import { cameraRoutes } from './http/routes/cameras.routes.js';
+import { catalogRoutes } from './http/routes/catalog.routes.js';
+import { buildOpenApi } from './http/openapi.js';
+
+/** The REST routes of /api/v1, in one list so access checks and docs can enumerate them. */
+export function apiRoutes(ctx: AppContext): RouteDef[] {
+  const importLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: ctx.config.importRateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: 'rate_limited', message: 'too many imports; try again in a minute' },
+  });
+  return [
+    ...catalogRoutes({ catalog: ctx.catalog, registry: ctx.registry, db: ctx.db }),
+    ...cameraRoutes({
+      catalog: ctx.catalog,
+      schemas: ctx.schemas,
+      registry: ctx.registry,
+      importer: ctx.importer,
+      exporter: ctx.exporter,
+      importMaxBytes: ctx.config.importMaxBytes,
+      importLimiter,
+      tzDisplay: ctx.config.tzDisplay,
+    }),
+  ];
+}
+
+/** Builds the Express app; never listens by itself, so tests mount it on an ephemeral port. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'extended');
+  app.use(helmet());
+  const api = express.Router();
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      message: { error: 'rate_limited', message: 'too many requests; slow down' },
+    }),
+  );
+  api.use(express.json({ limit: ctx.config.bodyLimitBytes }));
+  const routes = apiRoutes(ctx);
+  const openApi = buildOpenApi(routes, ctx.catalog);
+  api.get('/openapi.json', (_req, res) => void res.json(openApi));
+  mountRoutes(api, routes);
+  api.use(notFoundHandler);
+  app.use('/api/v1', api);
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,58 @@
+import type { Config } from '../config/index.js';
+import type { Logger } from './logger.js';
+import { openConfiguredDatabase, type Database } from './storage/db.js';
+import { CameraRepository } from './storage/camera.repository.js';
+import { CredentialCipher } from './secrets/credential-cipher.js';
+import { loadOrCreateCameraKey } from './secrets/camera-key.js';
+import { CodeList, type Catalog } from './services/registry/catalog.js';
+import { makeCameraInputSchemas, type CameraInputSchemas } from './services/registry/camera-input.js';
+import { RegistryService } from './services/registry/registry.service.js';
+import { ImportService } from './services/registry/import.service.js';
+import { ExportService } from './services/registry/export.service.js';
+
+/** Everything the HTTP app, the CLI commands and the benchmarks share. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  catalog: Catalog;
+  cipher: CredentialCipher;
+  schemas: CameraInputSchemas;
+  cameras: CameraRepository;
+  registry: RegistryService;
+  importer: ImportService;
+  exporter: ExportService;
+}
+
+export function catalogFromConfig(config: Config): Catalog {
+  return {
+    countyCode: config.countyCode,
+    countyName: config.countyName,
+    idEdition: config.gb28181Edition,
+    towns: new CodeList(config.towns),
+    networks: new CodeList(config.networks),
+  };
+}
+
+/** Wires services on an open database (opened here from config when not given). */
+export async function createContext(config: Config, logger: Logger, database?: Database): Promise<AppContext> {
+  const { key } = loadOrCreateCameraKey(config.dataDir, config.cameraSecretKey);
+  const db = database ?? (await openConfiguredDatabase(config));
+  const catalog = catalogFromConfig(config);
+  const cipher = new CredentialCipher(key);
+  const schemas = makeCameraInputSchemas(catalog);
+  const cameras = new CameraRepository(db);
+  const registry = new RegistryService(cameras, catalog, cipher);
+  return {
+    config,
+    logger,
+    db,
+    catalog,
+    cipher,
+    schemas,
+    cameras,
+    registry,
+    importer: new ImportService(db, cameras, registry, schemas, cipher),
+    exporter: new ExportService(cameras, catalog),
+  };
+}

@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../../server/storage/db.js';
+import { DatabaseLockedError } from '../../../server/storage/pglite-lock.js';
+import { migrate } from '../../../server/storage/migrate.js';
+import { backendNames, getDatabase } from '../../support/backends.js';
+
+describe('embedded database (PGlite in a worker thread)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sem-db-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates missing parent folders, persists across reopen, and releases its lock', async () => {
+    const folder = path.join(dir, 'deep', 'nested', 'pg');
+    const first = await openDatabase({ pgliteDir: folder });
+    await first.query(`INSERT INTO cameras (device_id, id_edition, name, network_code, town_code) VALUES ('34182100001320000001', '2016', 'a', 'sky', 'meizhu')`);
+    expect(existsSync(`${folder}.lock`)).to.equal(true);
+    await first.close();
+    expect(existsSync(`${folder}.lock`)).to.equal(false);
+    const second = await openDatabase({ pgliteDir: folder });
+    const rows = await second.query<{ n: number }>('SELECT count(*) AS n FROM cameras');
+    expect(rows[0].n).to.equal(1);
+    await second.close();
+  });
+
+  it('refuses a second opener of the same folder with a clear message, and takes over a stale lock', async () => {
+    const folder = path.join(dir, 'pg');
+    const db = await openDatabase({ pgliteDir: folder });
+    try {
+      await openDatabase({ pgliteDir: folder }).then(
+        () => expect.fail('second open must be refused'),
+        (err: unknown) => {
+          expect(err).to.be.instanceOf(DatabaseLockedError);
+          expect((err as Error).message).to.contain(`process ${process.pid}`).and.contain('DATABASE_URL');
+        },
+      );
+    } finally {
+      await db.close();
+    }
+    writeFileSync(`${folder}.lock`, '999999999'); // a pid that cannot be alive
+    const again = await openDatabase({ pgliteDir: folder });
+    await again.close();
+  });
+});
+
+for (const backend of backendNames()) {
+  describe(`database behaviour shared by both backends [${backend}]`, () => {
+    it('returns bigint counts and sums as numbers, dates as YYYY-MM-DD text', async () => {
+      const db = await getDatabase(backend);
+      const [row] = await db.query<{ n: number; big: number; d: string }>(`SELECT count(*) AS n, 9007199254740::int8 AS big, DATE '2024-02-29' AS d`);
+      expect(row).to.deep.equal({ n: 1, big: 9007199254740, d: '2024-02-29' });
+    });
+
+    it('applies migrations once; re-running is a no-op', async () => {
+      const db = await getDatabase(backend);
+      expect(await migrate(db)).to.deep.equal([]);
+      const rows = await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).to.include('001_cameras.sql');
+    });
+
+    it('rolls a failed transaction back completely', async () => {
+      const db = await getDatabase(backend);
+      await db.query('CREATE TABLE IF NOT EXISTS tx_probe (n int PRIMARY KEY)');
+      await db.query('TRUNCATE tx_probe');
+      await db
+        .transaction(async (tx) => {
+          await tx.query('INSERT INTO tx_probe VALUES (1)');
+          await tx.query('INSERT INTO tx_probe VALUES (1)');
+        })
+        .catch(() => undefined);
+      expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM tx_probe'))[0].n).to.equal(0);
+      await db.query('DROP TABLE tx_probe');
+    });
+
+    it('keeps concurrent parameterised queries on separate connections apart', async () => {
+      const db = await getDatabase(backend);
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => db.query<{ a: number; b: string }>('SELECT $1::int AS a, $2::text AS b', [i, `v${i}`])),
+      );
+      results.forEach((rows, i) => expect(rows[0]).to.deep.equal({ a: i, b: `v${i}` }));
+    });
+
+    it('does not let other connections see an open transaction, nor block them forever', async () => {
+      const db = await getDatabase(backend);
+      await db.query('CREATE TABLE IF NOT EXISTS iso_probe (n int)');
+      await db.query('TRUNCATE iso_probe');
+      let seenInside = -1;
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO iso_probe VALUES (1)');
+        const other = db.query<{ n: number }>('SELECT count(*) AS n FROM iso_probe');
+        // On the server the other connection reads the old snapshot at once; on PGlite it waits for COMMIT.
+        const first = await Promise.race([other, new Promise<null>((r) => setTimeout(() => r(null), 200))]);
+        seenInside = first ? first[0].n : 0;
+      });
+      expect(seenInside).to.equal(0);
+      expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM iso_probe'))[0].n).to.equal(1);
+      await db.query('DROP TABLE iso_probe');
+    });
+  });
+}
