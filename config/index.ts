@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { rawConfigSchema, decodeKey, type CodeName, type RawConfig } from './schema.js';
 
@@ -25,6 +26,33 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly importRateLimitPerMinute: number;
   readonly logLevel: RawConfig['LOG_LEVEL'];
+  readonly liveness: LivenessConfig;
+}
+
+export interface PolicyConfig {
+  intervalMs: number;
+  confirmRechecks: number;
+  recheckIntervalMs: number;
+  recoverChecks: number;
+  clockOffsetThresholdMs: number;
+}
+
+export interface LivenessConfig {
+  /** Default policy, and overrides per point class (1, 2, 3, 9). */
+  policy: PolicyConfig;
+  policyByPointClass: Readonly<Record<string, PolicyConfig>>;
+  probeTimeoutMs: number;
+  probeConnectTimeoutMs: number;
+  /** Whether `npm start` runs a worker in the server process. */
+  workerEnabled: boolean;
+  workerId: string;
+  concurrency: number;
+  perHost: number;
+  batchSize: number;
+  leaseMs: number;
+  sampleRetentionDays: number;
+  sampleHealthyEveryMs: number;
+  pruneCron: string;
 }
 
 /** Thrown when settings are invalid; `problems` names every bad key. */
@@ -101,7 +129,43 @@ function toConfig(raw: RawConfig): Config {
     rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
     importRateLimitPerMinute: raw.IMPORT_RATE_LIMIT_PER_MINUTE,
     logLevel: raw.LOG_LEVEL,
+    liveness: Object.freeze(toLiveness(raw)),
   });
+}
+
+function toLiveness(raw: RawConfig): LivenessConfig {
+  const policy: PolicyConfig = {
+    intervalMs: raw.CHECK_INTERVAL_S * 1000,
+    confirmRechecks: raw.CONFIRM_RECHECKS,
+    recheckIntervalMs: raw.RECHECK_INTERVAL_S * 1000,
+    recoverChecks: raw.RECOVER_CHECKS,
+    clockOffsetThresholdMs: raw.CLOCK_OFFSET_THRESHOLD_S * 1000,
+  };
+  const byClass: Record<string, PolicyConfig> = {};
+  for (const [pointClass, o] of Object.entries(raw.LIVENESS_POLICIES)) {
+    byClass[pointClass] = {
+      intervalMs: o.intervalS !== undefined ? o.intervalS * 1000 : policy.intervalMs,
+      confirmRechecks: o.confirmRechecks ?? policy.confirmRechecks,
+      recheckIntervalMs: o.recheckIntervalS !== undefined ? o.recheckIntervalS * 1000 : policy.recheckIntervalMs,
+      recoverChecks: o.recoverChecks ?? policy.recoverChecks,
+      clockOffsetThresholdMs: o.clockOffsetThresholdS !== undefined ? o.clockOffsetThresholdS * 1000 : policy.clockOffsetThresholdMs,
+    };
+  }
+  return {
+    policy,
+    policyByPointClass: byClass,
+    probeTimeoutMs: raw.PROBE_TIMEOUT_MS,
+    probeConnectTimeoutMs: Math.min(raw.PROBE_CONNECT_TIMEOUT_MS, raw.PROBE_TIMEOUT_MS),
+    workerEnabled: raw.WORKER_ENABLED,
+    workerId: raw.WORKER_ID ?? `${os.hostname()}-${process.pid}`,
+    concurrency: raw.WORKER_CONCURRENCY,
+    perHost: raw.WORKER_PER_HOST,
+    batchSize: raw.WORKER_BATCH,
+    leaseMs: raw.WORKER_LEASE_S * 1000,
+    sampleRetentionDays: raw.SAMPLE_RETENTION_DAYS,
+    sampleHealthyEveryMs: raw.SAMPLE_HEALTHY_EVERY_S * 1000,
+    pruneCron: raw.PRUNE_CRON,
+  };
 }
 
 /** Describes where data lives, for the start-up banner (never includes credentials). */

@@ -62,10 +62,52 @@ export const rawConfigSchema = z
     RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
     IMPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // Liveness engine
+    CHECK_INTERVAL_S: positiveInt.max(86_400).default(60),
+    CONFIRM_RECHECKS: z.coerce.number().int().min(0).max(20).default(3),
+    RECHECK_INTERVAL_S: positiveInt.max(3600).default(10),
+    RECOVER_CHECKS: positiveInt.max(20).default(2),
+    CLOCK_OFFSET_THRESHOLD_S: positiveInt.default(120),
+    LIVENESS_POLICIES: z
+      .preprocess((v) => (typeof v === 'string' ? safeJson(v) : v), z.partialRecord(z.enum(['1', '2', '3', '9']), policyOverride()))
+      .default({}),
+    PROBE_TIMEOUT_MS: positiveInt.max(120_000).default(5000),
+    PROBE_CONNECT_TIMEOUT_MS: positiveInt.max(60_000).default(3000),
+    WORKER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits, . _ : - (at most 64)').optional(),
+    WORKER_CONCURRENCY: positiveInt.max(5000).default(500),
+    WORKER_PER_HOST: positiveInt.max(64).default(2),
+    WORKER_BATCH: positiveInt.max(5000).default(500),
+    WORKER_LEASE_S: positiveInt.max(3600).default(120),
+    SAMPLE_RETENTION_DAYS: positiveInt.max(3650).default(7),
+    SAMPLE_HEALTHY_EVERY_S: z.coerce.number().int().min(0).default(3600),
+    PRUNE_CRON: z.string().min(9).default('17 3 * * *'),
   })
   .strict();
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
+
+/** Per point class overrides of the liveness policy, e.g. {"1": {"intervalS": 30}}. */
+function policyOverride() {
+  return z
+    .object({
+      intervalS: positiveInt.max(86_400),
+      confirmRechecks: z.number().int().min(0).max(20),
+      recheckIntervalS: positiveInt.max(3600),
+      recoverChecks: positiveInt.max(20),
+      clockOffsetThresholdS: positiveInt,
+    })
+    .partial()
+    .strict();
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 function isValidTimeZone(tz: string): boolean {
   try {

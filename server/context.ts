@@ -9,6 +9,8 @@ import { makeCameraInputSchemas, type CameraInputSchemas } from './services/regi
 import { RegistryService } from './services/registry/registry.service.js';
 import { ImportService } from './services/registry/import.service.js';
 import { ExportService } from './services/registry/export.service.js';
+import { createStateEventBus } from './events/create-bus.js';
+import type { StateEventBus } from './events/state-events.js';
 
 /** Everything the HTTP app, the CLI commands and the benchmarks share. */
 export interface AppContext {
@@ -22,6 +24,8 @@ export interface AppContext {
   registry: RegistryService;
   importer: ImportService;
   exporter: ExportService;
+  /** State changes from workers (any process) to this server. */
+  bus: StateEventBus;
 }
 
 export function catalogFromConfig(config: Config): Catalog {
@@ -54,5 +58,6 @@ export async function createContext(config: Config, logger: Logger, database?: D
     registry,
     importer: new ImportService(db, cameras, registry, schemas, cipher),
     exporter: new ExportService(cameras, catalog),
+    bus: createStateEventBus(db, logger),
   };
 }

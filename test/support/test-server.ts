@@ -30,6 +30,7 @@ export async function startTestServer(db: Database, env: Record<string, string> 
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ctx.bus.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,414 @@
+/**
+ * Registry benchmark: `npm run bench:registry`.
+ *
+ * 1. Imports a generated 10,000-row XLSX (Chinese headers, every column) through the real HTTP
+ *    API and times it end to end (upload → report).
+ * 2. Grows the fleet to 100,000 cameras through CameraRepository.insertMany, marks ~3% offline
+ *    or degraded, ANALYZEs, and times a fixed seeded mix of GET /api/v1/cameras requests.
+ * 3. Prints exactly one JSON line on stdout; progress and per-kind figures go to stderr.
+ *
+ * Backend: embedded PGlite in a fresh temporary folder, or — when DATABASE_URL is set — a
+ * throw-away database `sem_bench_<pid>` created on that server and dropped at the end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../config/index.js';
+import { createContext, type AppContext } from '../server/context.js';
+import { createApp } from '../server/app.js';
+import { silentLogger } from '../server/logger.js';
+import { writeXlsx } from '../server/services/table/table-writer.js';
+import { generateCamera, importSheet, NETWORKS, pick, ROADS, seededRandom, storedCamera, TAGS, TOWNS, VILLAGES } from './fleet-generator.js';
+
+const IMPORT_ROWS = 10_000;
+const FLEET_SIZE = 100_000;
+const INSERT_CHUNK = 10_000;
+const PER_KIND = 20;
+const WARMUP_PER_KIND = 3;
+const MIX_SEED = 20240601;
+const WARMUP_SEED = 7;
+/** BENCH_VACUUM=1: VACUUM ANALYZE instead of ANALYZE after the bulk load (what autovacuum would eventually do). */
+const VACUUM = process.env.BENCH_VACUUM === '1';
+const BENCH_KEY = 'b7e1c2d4e5f6a7980112233445566778899aabbccddeeff00112233445566778';
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+interface ListBody {
+  items: Array<{ id: string }>;
+  total: number;
+  nextCursor: string | null;
+}
+
+interface Sample {
+  kind: string;
+  query: string;
+  ms: number;
+  items: number;
+  total: number;
+  /** Time spent inside the page query and inside the count(*) query (they run side by side). */
+  listSqlMs: number;
+  countSqlMs: number;
+}
+
+/** Wraps ctx.db.query so each request's SQL time can be split into the page query and the count. */
+function instrumentSql(ctx: AppContext): { current: { list: number; count: number } | null } {
+  const probe: { current: { list: number; count: number } | null } = { current: null };
+  const db = ctx.db as unknown as { query: (sql: string, params?: readonly unknown[]) => Promise<unknown[]> };
+  const original = db.query.bind(ctx.db);
+  db.query = async (sql, params) => {
+    const started = performance.now();
+    try {
+      return await original(sql, params);
+    } finally {
+      const into = probe.current;
+      if (into) {
+        if (/^\s*SELECT count\(\*\)/i.test(sql)) into.count += performance.now() - started;
+        else into.list += performance.now() - started;
+      }
+    }
+  };
+  return probe;
+}
+
+/** Where the bench's database lives, and how to throw it away. */
+interface Backend {
+  name: 'pglite' | 'postgres';
+  databaseUrl?: string;
+  drop(): Promise<void>;
+}
+
+async function throwAwayDatabase(adminUrl: string): Promise<Backend> {
+  const dbName = `sem_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`cannot reach the PostgreSQL server at DATABASE_URL: ${(err as Error).message}`);
+  }
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`); // a crashed run with a recycled pid
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  log(`created throw-away database ${dbName}`);
+  return {
+    name: 'postgres',
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const again = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+      await again.connect();
+      try {
+        await again.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      } finally {
+        await again.end();
+      }
+      log(`dropped database ${dbName}`);
+    },
+  };
+}
+
+async function getJson<T>(url: string): Promise<{ body: T; ms: number }> {
+  const started = performance.now();
+  const res = await fetch(url);
+  const text = await res.text();
+  const ms = performance.now() - started;
+  if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}: ${text.slice(0, 500)}`);
+  return { body: JSON.parse(text) as T, ms };
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+// ---------------------------------------------------------------------------------------------
+// The request mix: every kind a county operator's console issues, with seeded random parameters.
+
+type QueryMaker = (rnd: () => number, cursors: CursorPool) => string;
+
+interface CursorPool {
+  /** Query strings (sort + filter) with a cursor from a page already fetched. */
+  pages: string[];
+}
+
+const townParam = (rnd: () => number) => {
+  const town = pick(rnd, TOWNS);
+  return rnd() < 0.5 ? town.code : town.name; // the console sends codes, people type names
+};
+
+const KINDS: Record<string, QueryMaker> = {
+  all: () => '',
+  town: (rnd) => `town=${enc(townParam(rnd))}`,
+  'town+network': (rnd) => `town=${enc(townParam(rnd))}&network=${enc(pick(rnd, NETWORKS).code)}`,
+  'status=offline': (rnd) => (rnd() < 0.6 ? 'status=offline' : `status=offline,degraded&town=${enc(townParam(rnd))}`),
+  pointClass: (rnd) => `pointClass=${enc(pick(rnd, ['1', '一类', '2', '3']))}`,
+  tag: (rnd) => `tag=${enc(pick(rnd, TAGS))}`,
+  'q-zh': (rnd) => {
+    const town = pick(rnd, TOWNS);
+    const choices = [pick(rnd, VILLAGES[town.code]), pick(rnd, ROADS), `${town.name}${pick(rnd, ROADS)}`, '学校门口', '卫生院'];
+    return `q=${enc(pick(rnd, choices))}`;
+  },
+  'q-id': (rnd) => {
+    const n = Math.floor(rnd() * FLEET_SIZE);
+    const id = generateCamera(n).deviceId;
+    const len = 6 + Math.floor(rnd() * 5); // 6–10 trailing digits, as read off a label
+    return `q=${id.slice(20 - len)}`;
+  },
+  'sort=name': (rnd) => (rnd() < 0.5 ? 'sort=name' : `sort=name&town=${enc(townParam(rnd))}`),
+  'sort=-updatedAt': (rnd) => (rnd() < 0.5 ? 'sort=-updatedAt' : `sort=-updatedAt&network=${enc(pick(rnd, NETWORKS).code)}`),
+  'limit=500': (rnd) => pick(rnd, ['limit=500', `limit=500&town=${enc(townParam(rnd))}`, 'limit=500&sort=name']),
+  offset: (rnd) => {
+    const page = 1 + Math.floor(rnd() * 100);
+    return rnd() < 0.5 ? `offset=${page * 50}` : `offset=${page * 50}&town=${enc(townParam(rnd))}&sort=name`;
+  },
+  cursor: (rnd, cursors) => pick(rnd, cursors.pages),
+};
+
+function enc(v: string): string {
+  return encodeURIComponent(v);
+}
+
+function buildMix(seed: number, perKind: number, cursors: CursorPool): Array<{ kind: string; query: string }> {
+  const rnd = seededRandom(seed);
+  const mix: Array<{ kind: string; query: string }> = [];
+  for (const [kind, make] of Object.entries(KINDS)) {
+    for (let i = 0; i < perKind; i++) mix.push({ kind, query: make(rnd, cursors) });
+  }
+  for (let i = mix.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [mix[i], mix[j]] = [mix[j], mix[i]];
+  }
+  return mix;
+}
+
+/** Follows 1–3 pages of a few listings so the cursor kind resumes deep inside real orderings. */
+async function collectCursors(base: string): Promise<CursorPool> {
+  const starts = ['', 'sort=name', 'sort=-updatedAt', 'town=meizhu', 'town=jianping&sort=name', 'network=sky&sort=-updatedAt', 'status=offline'];
+  const pages: string[] = [];
+  const rnd = seededRandom(99);
+  for (const start of starts) {
+    let query = start;
+    const depth = 1 + Math.floor(rnd() * 3);
+    for (let i = 0; i < depth; i++) {
+      const { body } = await getJson<ListBody>(`${base}/cameras?${query}`);
+      if (!body.nextCursor) break;
+      query = `${start ? start + '&' : ''}cursor=${body.nextCursor}`;
+      pages.push(query);
+    }
+  }
+  if (pages.length === 0) throw new Error('no cursor pages: every listing fit on one page?');
+  return { pages };
+}
+
+/** How much of the table is all-visible (index-only scans need it) and whether autovacuum ran. */
+async function logVisibility(ctx: AppContext, when: string): Promise<void> {
+  const [cls] = await ctx.db.query<{ relpages: number; relallvisible: number }>(
+    `SELECT relpages, relallvisible FROM pg_class WHERE oid = 'cameras'::regclass`,
+  );
+  const [stat] = await ctx.db.query<{ last_autovacuum: Date | null; last_autoanalyze: Date | null; n_dead_tup: number }>(
+    `SELECT last_autovacuum, last_autoanalyze, n_dead_tup FROM pg_stat_user_tables WHERE relid = 'cameras'::regclass`,
+  );
+  log(
+    `${when}: ${cls.relallvisible}/${cls.relpages} heap pages all-visible; ` +
+      `autovacuum ${stat?.last_autovacuum ? stat.last_autovacuum.toISOString() : 'never'}, dead tuples ${stat?.n_dead_tup ?? '?'}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function run(ctx: AppContext, base: string, backend: Backend['name']) {
+  // 1. Import: build the sheet (not timed), then time the HTTP upload until the report arrives.
+  let t = performance.now();
+  const sheet = importSheet(0, IMPORT_ROWS);
+  const xlsx = await writeXlsx(sheet.headers, sheet.rows, { sheetName: '摄像机台账' });
+  log(`generated ${IMPORT_ROWS}-row xlsx (${(xlsx.length / 1024).toFixed(0)} KiB, ${sheet.headers.length} columns) in ${r1(performance.now() - t)} ms`);
+
+  const form = new FormData();
+  form.append('file', new Blob([xlsx], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), '郎溪县摄像机台账.xlsx');
+  t = performance.now();
+  const res = await fetch(`${base}/cameras/import`, { method: 'POST', body: form });
+  const reportText = await res.text();
+  const importMs = performance.now() - t;
+  let report: { create?: number; committed?: boolean; invalid?: unknown[] };
+  try {
+    report = JSON.parse(reportText);
+  } catch {
+    throw new Error(`import answered ${res.status} with non-JSON: ${reportText.slice(0, 500)}`);
+  }
+  if (res.status !== 200 || report.create !== IMPORT_ROWS || report.committed !== true) {
+    const invalid = Array.isArray(report.invalid) ? ` first invalid: ${JSON.stringify(report.invalid.slice(0, 5))}` : '';
+    throw new Error(`import failed: HTTP ${res.status}, create=${report.create}, committed=${report.committed}.${invalid} ${reportText.slice(0, 300)}`);
+  }
+  log(`import: ${IMPORT_ROWS} rows created in ${r1(importMs)} ms`);
+
+  // 2. Grow the fleet to FLEET_SIZE (time only the inserts), mark ~3% offline/degraded, ANALYZE.
+  let insertMs = 0;
+  const seal = (plain: string) => ctx.cipher.encrypt(plain);
+  for (let first = IMPORT_ROWS; first < FLEET_SIZE; first += INSERT_CHUNK) {
+    const rows = [];
+    for (let n = first; n < Math.min(FLEET_SIZE, first + INSERT_CHUNK); n++) rows.push(storedCamera(n, seal));
+    t = performance.now();
+    const inserted = await ctx.cameras.insertMany(rows);
+    insertMs += performance.now() - t;
+    if (inserted !== rows.length) throw new Error(`insertMany inserted ${inserted} of ${rows.length}`);
+  }
+  const [{ n: cameras }] = await ctx.db.query<{ n: number }>('SELECT count(*) AS n FROM cameras');
+  if (cameras !== FLEET_SIZE) throw new Error(`expected ${FLEET_SIZE} cameras, found ${cameras}`);
+  log(`grew the fleet to ${cameras} cameras (insertMany ${r1(insertMs)} ms)`);
+
+  t = performance.now();
+  const flagged = await ctx.db.query<{ status: string }>(
+    `UPDATE cameras SET
+       status = CASE WHEN abs(hashtext(device_id)) % 3 = 0 THEN 'degraded' ELSE 'offline' END,
+       status_since = now() - (abs(hashtext(device_id)) % 86400) * interval '1 second',
+       status_cause = CASE WHEN abs(hashtext(device_id)) % 3 = 0 THEN 'packet loss 12%' ELSE 'RTSP connect timeout' END
+     WHERE abs(hashtext(device_id || 'status')) % 100 < 3
+     RETURNING status`,
+  );
+  await ctx.db.query(VACUUM ? 'VACUUM ANALYZE cameras' : 'ANALYZE cameras');
+  const offline = flagged.filter((r) => r.status === 'offline').length;
+  log(`marked ${offline} offline, ${flagged.length - offline} degraded; ${VACUUM ? 'VACUUM ANALYZE' : 'ANALYZE'} done (${r1(performance.now() - t)} ms)`);
+  await logVisibility(ctx, 'before the list mix');
+
+  // 3. List latency: warm-up, then the measured mix, one request at a time.
+  const cursors = await collectCursors(base);
+  for (const { query } of buildMix(WARMUP_SEED, WARMUP_PER_KIND, cursors)) await getJson<ListBody>(`${base}/cameras?${query}`);
+  const samples: Sample[] = [];
+  const mix = buildMix(MIX_SEED, PER_KIND, cursors);
+  log(`measuring ${mix.length} list requests (${Object.keys(KINDS).length} kinds × ${PER_KIND}) after ${Object.keys(KINDS).length * WARMUP_PER_KIND} warm-up requests`);
+  const probe = instrumentSql(ctx);
+  for (const { kind, query } of mix) {
+    const sql = { list: 0, count: 0 };
+    probe.current = sql;
+    const { body, ms } = await getJson<ListBody>(`${base}/cameras?${query}`);
+    probe.current = null;
+    if (!Array.isArray(body.items) || typeof body.total !== 'number') throw new Error(`GET /cameras?${query}: unexpected body`);
+    samples.push({ kind, query, ms, items: body.items.length, total: body.total, listSqlMs: sql.list, countSqlMs: sql.count });
+  }
+  await logVisibility(ctx, 'after the list mix');
+  const empty = samples.filter((s) => s.items === 0);
+  if (empty.length > samples.length / 10) {
+    throw new Error(`${empty.length} of ${samples.length} list requests returned nothing, e.g. ${empty.slice(0, 3).map((s) => s.query).join(' | ')}`);
+  }
+
+  const byKind = new Map<string, Sample[]>();
+  for (const s of samples) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
+  const perKind = [...byKind].map(([kind, list]) => {
+    const ms = list.map((s) => s.ms);
+    const slowest = list.reduce((a, b) => (b.ms > a.ms ? b : a));
+    return {
+      kind,
+      n: list.length,
+      p50: percentile(ms, 50),
+      p95: percentile(ms, 95),
+      max: slowest.ms,
+      slowest: slowest.query,
+      listSqlP95: percentile(list.map((s) => s.listSqlMs), 95),
+      countSqlP95: percentile(list.map((s) => s.countSqlMs), 95),
+      avgItems: list.reduce((a, s) => a + s.items, 0) / list.length,
+      avgTotal: list.reduce((a, s) => a + s.total, 0) / list.length,
+    };
+  });
+  perKind.sort((a, b) => b.p95 - a.p95);
+  log(`per-kind latency on ${backend} (ms, slowest p95 first):`);
+  log(`  ${'kind'.padEnd(16)} ${'n'.padStart(3)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'max'.padStart(6)} ${'pageSQL'.padStart(7)} ${'countSQL'.padStart(8)} ${'items'.padStart(5)} ${'total'.padStart(6)}  slowest query`);
+  for (const k of perKind) {
+    const cells = [k.p50, k.p95, k.max].map((v) => v.toFixed(1).padStart(6)).join(' ');
+    log(`  ${k.kind.padEnd(16)} ${String(k.n).padStart(3)} ${cells} ${k.listSqlP95.toFixed(1).padStart(7)} ${k.countSqlP95.toFixed(1).padStart(8)} ${k.avgItems.toFixed(0).padStart(5)} ${k.avgTotal.toFixed(0).padStart(6)}  ${decodeURIComponent(k.slowest).slice(0, 70)}`);
+  }
+  log('  (p50/p95/max: HTTP round trip; pageSQL/countSQL: p95 time inside the page query and the count(*) query)');
+  const all = samples.map((s) => s.ms);
+
+  // 4. Export of the whole fleet as CSV (one request; the xlsx writer is the slower path and is not timed here).
+  t = performance.now();
+  const exp = await fetch(`${base}/cameras/export?format=csv`);
+  const exported = Buffer.from(await exp.arrayBuffer());
+  const exportMs = performance.now() - t;
+  if (exp.status !== 200) throw new Error(`export → ${exp.status}: ${exported.toString('utf8').slice(0, 300)}`);
+  const exportRows = Number(exp.headers.get('x-row-count'));
+  log(`export csv: ${exportRows} rows, ${(exported.length / 1048576).toFixed(1)} MiB in ${r1(exportMs)} ms`);
+
+  return {
+    bench: 'registry',
+    backend,
+    importRows: IMPORT_ROWS,
+    importMs: Math.round(importMs),
+    cameras,
+    listP95Ms: r1(percentile(all, 95)),
+    listP50Ms: r1(percentile(all, 50)),
+    listP99Ms: r1(percentile(all, 99)),
+    listMaxMs: r1(Math.max(...all)),
+    queries: samples.length,
+    slowestKind: perKind[0].kind,
+    slowestKindP95Ms: r1(perKind[0].p95),
+    listSqlP95Ms: r1(percentile(samples.map((s) => s.listSqlMs), 95)),
+    countSqlP95Ms: r1(percentile(samples.map((s) => s.countSqlMs), 95)),
+    vacuum: VACUUM,
+    insertMs: Math.round(insertMs),
+    exportMs: Math.round(exportMs),
+    exportRows,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+async function main(): Promise<number> {
+  const adminUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-bench-'));
+  let backend: Backend | undefined;
+  let ctx: AppContext | undefined;
+  let server: Server | undefined;
+  try {
+    backend = adminUrl ? await throwAwayDatabase(adminUrl) : { name: 'pglite', drop: async () => undefined };
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      CAMERA_SECRET_KEY: BENCH_KEY,
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      IMPORT_RATE_LIMIT_PER_MINUTE: '10000',
+      // The liveness workers (when this build has them) must not probe 100,000 made-up cameras mid-measurement.
+      WORKER_ENABLED: 'false',
+      ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
+    });
+    log(`backend ${backend.name}${backend.name === 'pglite' ? ` in ${config.pgliteDir}` : ''}`);
+    ctx = await createContext(config, silentLogger);
+    server = createApp(ctx).listen(0, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
+    const { port } = server.address() as AddressInfo;
+    const result = await run(ctx, `http://127.0.0.1:${port}/api/v1`, backend.name);
+    process.stdout.write(JSON.stringify(result) + '\n');
+    const missed = [
+      result.importMs > 10_000 && backend.name === 'pglite' ? `importMs ${result.importMs} > 10000` : '',
+      result.listP95Ms > 50 ? `listP95Ms ${result.listP95Ms} > 50` : '',
+    ].filter(Boolean);
+    if (missed.length > 0) log(`target missed: ${missed.join(', ')}`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`bench:registry failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+    }
+    await ctx?.db.close().catch((err: unknown) => log(`closing the database failed: ${String(err)}`));
+    await backend?.drop().catch((err: unknown) => log(`dropping the bench database failed: ${String(err)}`));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench:registry failed: ${String(err)}\n`);
+    process.exit(1);
+  },
+);

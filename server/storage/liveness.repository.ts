@@ -1,0 +1,172 @@
+import type { CameraStatus, PointClass } from '../domain/camera.js';
+import type { Database, Queryable } from './db.js';
+
+/** A camera a worker has claimed for one check round. */
+export interface ClaimedCamera {
+  id: string;
+  deviceId: string;
+  name: string;
+  town: string;
+  network: string;
+  pointClass: PointClass | null;
+  rtspUrl: string | null;
+  onvifUrl: string | null;
+  username: string | null;
+  passwordEnc: string | null;
+  status: CameraStatus;
+  statusSince: Date | null;
+  statusCause: string | null;
+  healthStreak: number;
+  healthDirection: 'worse' | 'better' | null;
+  maintenanceUntil: Date | null;
+  lastSampleAt: Date | null;
+  /** When the check was due (before the claim pushed it forward): schedule lag = start − dueAt. */
+  dueAt: Date;
+}
+
+/** What a finished round writes back. */
+export interface RoundWrite {
+  cameraId: string;
+  at: Date;
+  status: CameraStatus;
+  statusSince: Date | null;
+  cause: string | null;
+  healthStreak: number;
+  healthDirection: 'worse' | 'better' | null;
+  verdict: string;
+  latencyMs: number | null;
+  evidence: unknown;
+  nextCheckAt: Date;
+  /** Present when the status changed: one outage-log row. */
+  change?: { from: CameraStatus; to: CameraStatus; fromSince: Date | null; town: string; network: string };
+  /** Present when this round is kept as a raw sample. */
+  sample?: {
+    verdict: string;
+    rtsp?: { ok: boolean; ms: number; fail: string | null };
+    onvif?: { ok: boolean; ms: number; fail: string | null };
+    tcp?: { ok: boolean; ms: number };
+  };
+}
+
+const CHECKABLE = 'decommissioned_at IS NULL AND (rtsp_main_url IS NOT NULL OR onvif_url IS NOT NULL)';
+
+/** All SQL of the liveness engine: claims, batched write-back, outage log, samples. */
+export class LivenessRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Claims up to `limit` cameras due by `now + lookaheadMs` for `workerId`. The claim pushes
+   * next_check_at to `now + leaseMs`, so other workers skip them and a crashed worker's cameras
+   * fall due again when the lease runs out. SKIP LOCKED lets any number of workers claim at once.
+   * Use a dedicated connection per claimer: on PGlite, claims sharing one connection see the same rows.
+   */
+  async claimDue(client: Queryable, workerId: string, now: Date, limit: number, leaseMs: number, lookaheadMs: number): Promise<ClaimedCamera[]> {
+    return client.query<ClaimedCamera>(
+      `WITH due AS (
+         SELECT id, next_check_at FROM cameras
+         WHERE ${CHECKABLE} AND next_check_at <= $2::timestamptz + make_interval(secs => $5::float8 / 1000)
+         ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       UPDATE cameras c SET next_check_at = $2::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $1
+       FROM due WHERE c.id = due.id
+       RETURNING c.id, c.device_id AS "deviceId", c.name, c.town_code AS town, c.network_code AS network,
+         c.point_class AS "pointClass", c.rtsp_main_url AS "rtspUrl", c.onvif_url AS "onvifUrl", c.username,
+         c.password_enc AS "passwordEnc", c.status, c.status_since AS "statusSince", c.status_cause AS "statusCause", c.health_streak AS "healthStreak",
+         c.health_direction AS "healthDirection", c.maintenance_until AS "maintenanceUntil",
+         c.last_sample_at AS "lastSampleAt", due.next_check_at AS "dueAt"`,
+      [workerId, now, limit, leaseMs, lookaheadMs],
+    );
+  }
+
+  /** Writes a batch of rounds in one transaction: camera state (unnest), outage rows, samples. */
+  async recordRounds(workerId: string, rounds: RoundWrite[]): Promise<void> {
+    if (rounds.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      // Only rounds whose claim is still ours are written: a lease that ran out belongs to another worker now.
+      const written = await tx.query<{ id: string }>(
+        `UPDATE cameras c SET status = v.status, status_since = v.status_since, status_cause = v.cause,
+           health_streak = v.streak, health_direction = v.direction, last_check_at = v.at, last_verdict = v.verdict,
+           last_latency_ms = v.latency, last_evidence = v.evidence, next_check_at = v.next_check_at, claimed_by = NULL,
+           last_sample_at = CASE WHEN v.sampled THEN v.at ELSE c.last_sample_at END
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::int2[], $6::text[], $7::timestamptz[],
+                     $8::text[], $9::real[], $10::jsonb[], $11::timestamptz[], $12::bool[])
+           AS v(id, status, status_since, cause, streak, direction, at, verdict, latency, evidence, next_check_at, sampled)
+         WHERE c.id = v.id AND c.claimed_by = $13 RETURNING c.id`,
+        [
+          rounds.map((r) => r.cameraId),
+          rounds.map((r) => r.status),
+          rounds.map((r) => r.statusSince),
+          rounds.map((r) => r.cause),
+          rounds.map((r) => r.healthStreak),
+          rounds.map((r) => r.healthDirection),
+          rounds.map((r) => r.at),
+          rounds.map((r) => r.verdict),
+          rounds.map((r) => r.latencyMs),
+          rounds.map((r) => JSON.stringify(r.evidence ?? null)),
+          rounds.map((r) => r.nextCheckAt),
+          rounds.map((r) => r.sample !== undefined),
+          workerId,
+        ],
+      );
+      const mine = new Set(written.map((w) => w.id));
+      const changes = rounds.filter((r) => r.change && mine.has(r.cameraId));
+      if (changes.length > 0) {
+        await tx.query(
+          `INSERT INTO outage_log (camera_id, town_code, network_code, from_status, to_status, at, from_since, cause, evidence, worker_id)
+           SELECT id, town, network, from_status, to_status, at, from_since, cause, evidence, $10
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::jsonb[])
+             AS v(id, town, network, from_status, to_status, at, from_since, cause, evidence)`,
+          [
+            changes.map((r) => r.cameraId),
+            changes.map((r) => r.change!.town),
+            changes.map((r) => r.change!.network),
+            changes.map((r) => r.change!.from),
+            changes.map((r) => r.change!.to),
+            changes.map((r) => r.at),
+            changes.map((r) => r.change!.fromSince),
+            changes.map((r) => r.cause),
+            changes.map((r) => JSON.stringify(r.evidence ?? null)),
+            workerId,
+          ],
+        );
+      }
+      const samples = rounds.filter((r) => r.sample && mine.has(r.cameraId));
+      if (samples.length > 0) {
+        const s = samples.map((r) => r.sample!);
+        await tx.query(
+          `INSERT INTO probe_samples (camera_id, at, worker_id, verdict, rtsp_ok, rtsp_ms, rtsp_fail, onvif_ok, onvif_ms, onvif_fail, tcp_ok, tcp_ms)
+           SELECT id, at, $12, verdict, rtsp_ok, rtsp_ms, rtsp_fail, onvif_ok, onvif_ms, onvif_fail, tcp_ok, tcp_ms
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::bool[], $5::real[], $6::text[], $7::bool[], $8::real[], $9::text[], $10::bool[], $11::real[])
+             AS v(id, at, verdict, rtsp_ok, rtsp_ms, rtsp_fail, onvif_ok, onvif_ms, onvif_fail, tcp_ok, tcp_ms)`,
+          [
+            samples.map((r) => r.cameraId),
+            samples.map((r) => r.at),
+            s.map((x) => x.verdict),
+            s.map((x) => x.rtsp?.ok ?? null),
+            s.map((x) => x.rtsp?.ms ?? null),
+            s.map((x) => x.rtsp?.fail ?? null),
+            s.map((x) => x.onvif?.ok ?? null),
+            s.map((x) => x.onvif?.ms ?? null),
+            s.map((x) => x.onvif?.fail ?? null),
+            s.map((x) => x.tcp?.ok ?? null),
+            s.map((x) => x.tcp?.ms ?? null),
+            workerId,
+          ],
+        );
+      }
+    });
+  }
+
+  /** Deletes raw samples older than `before`; returns how many. */
+  async pruneSamples(before: Date): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      'WITH gone AS (DELETE FROM probe_samples WHERE at < $1 RETURNING 1) SELECT count(*) AS n FROM gone',
+      [before],
+    );
+    return rows[0].n;
+  }
+
+  /** Releases this worker's claims (on shutdown) so another worker picks them up at once. */
+  async releaseClaims(workerId: string, now: Date): Promise<void> {
+    await this.db.query('UPDATE cameras SET next_check_at = $2, claimed_by = NULL WHERE claimed_by = $1', [workerId, now]);
+  }
+}

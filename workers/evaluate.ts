@@ -1,0 +1,61 @@
+import type { LivenessConfig, PolicyConfig } from '../config/index.js';
+import { nextSlot, observe, phaseOf, transition } from '../server/domain/liveness.js';
+import type { StateChangeEvent } from '../server/events/state-events.js';
+import type { ClaimedCamera, RoundWrite } from '../server/storage/liveness.repository.js';
+import type { RoundOutcome } from './runner.js';
+
+/** The policy for a camera: its point class's override, else the default. */
+export function policyFor(config: LivenessConfig, pointClass: number | null): PolicyConfig {
+  return (pointClass !== null && config.policyByPointClass[String(pointClass)]) || config.policy;
+}
+
+/**
+ * Turns one round into what is written back (state, schedule, outage row, sample) and the
+ * event announced when the state changed. Pure apart from its inputs.
+ */
+export function evaluateRound(camera: ClaimedCamera, outcome: RoundOutcome, config: LivenessConfig, nowMs: number): { write: RoundWrite; event?: StateChangeEvent } {
+  const policy = policyFor(config, camera.pointClass);
+  const observation = observe(outcome.round, policy);
+  const inMaintenance = camera.maintenanceUntil !== null && camera.maintenanceUntil.getTime() > nowMs;
+  const t = transition({ status: camera.status, streak: camera.healthStreak, direction: camera.healthDirection }, observation, inMaintenance, policy);
+  const at = new Date(nowMs);
+  const status = t.state.status;
+  const cause =
+    status === 'maintenance' ? `maintenance until ${camera.maintenanceUntil!.toISOString()}`
+    : status === 'online' ? null
+    : t.change || observation.verdict === status ? observation.cause
+    : camera.statusCause;
+  const next = t.nextCheckInMs === policy.intervalMs ? nextSlot(nowMs, policy.intervalMs, phaseOf(camera.id)) : nowMs + t.nextCheckInMs;
+  const failed = Object.values(outcome.round).some((r) => r && !r.ok);
+  const healthyDue = camera.lastSampleAt === null || nowMs - camera.lastSampleAt.getTime() >= config.sampleHealthyEveryMs;
+  const keepSample = failed || t.change !== null || observation.verdict !== 'online' || healthyDue;
+  const { rtsp, onvif, tcp } = outcome.round;
+  const write: RoundWrite = {
+    cameraId: camera.id,
+    at,
+    status,
+    statusSince: t.change ? at : camera.statusSince,
+    cause,
+    healthStreak: t.state.streak,
+    healthDirection: t.state.direction,
+    verdict: observation.verdict,
+    latencyMs: outcome.latencyMs,
+    evidence: outcome.evidence,
+    nextCheckAt: new Date(next),
+    ...(t.change ? { change: { ...t.change, fromSince: camera.statusSince, town: camera.town, network: camera.network } } : {}),
+    ...(keepSample
+      ? {
+          sample: {
+            verdict: observation.verdict,
+            ...(rtsp ? { rtsp: { ok: rtsp.ok, ms: rtsp.latencyMs, fail: rtsp.failureKind ?? null } } : {}),
+            ...(onvif ? { onvif: { ok: onvif.ok, ms: onvif.latencyMs, fail: onvif.failureKind ?? null } } : {}),
+            ...(tcp ? { tcp: { ok: tcp.ok, ms: tcp.latencyMs } } : {}),
+          },
+        }
+      : {}),
+  };
+  const event: StateChangeEvent | undefined = t.change
+    ? { cameraId: camera.id, deviceId: camera.deviceId, name: camera.name, town: camera.town, network: camera.network, from: t.change.from, to: t.change.to, at: at.toISOString(), cause }
+    : undefined;
+  return { write, event };
+}

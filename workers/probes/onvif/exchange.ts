@@ -1,0 +1,132 @@
+import { createAuthorizer, parseChallenges, type Credentials } from '../rtsp/digest.js';
+import type { ProbeFailure } from '../types.js';
+import { classifyFault, describeFault, parseFault } from './fault.js';
+import { postSoap, soapEnvelope } from './soap-client.js';
+import { createUsernameToken, securityHeader } from './ws-security.js';
+import { parseXml, XmlProtocolError, type XmlElement } from './xml.js';
+
+/** A Device-service operation without arguments. */
+export interface OnvifOperation {
+  name: string;
+  action: string;
+  body: string;
+}
+
+const DEVICE_WSDL = 'http://www.onvif.org/ver10/device/wsdl';
+const deviceOperation = (name: string): OnvifOperation => ({
+  name,
+  action: `${DEVICE_WSDL}/${name}`,
+  body: `<tds:${name} xmlns:tds="${DEVICE_WSDL}"/>`,
+});
+
+export const GET_SYSTEM_DATE_AND_TIME = deviceOperation('GetSystemDateAndTime');
+export const GET_DEVICE_INFORMATION = deviceOperation('GetDeviceInformation');
+
+/** Per-probe settings shared by every call. */
+export interface ExchangeContext {
+  url: URL;
+  deadline: number;
+  connectTimeoutMs: number;
+  maxResponseBytes: number;
+  now: () => number;
+}
+
+export type AuthMethod = 'none' | 'ws-security' | 'http-digest';
+
+/** The answer to one call: a SOAP envelope without Fault, or a failure. */
+export interface CallResult {
+  root?: XmlElement;
+  failure?: ProbeFailure;
+  /** WWW-Authenticate values of an HTTP 401 (for a digest retry). */
+  challenges?: string[];
+  /** Worker clock (ctx.now) when the request went out and when the verdict came. */
+  sentAt: number;
+  receivedAt: number;
+}
+
+/**
+ * Interprets one HTTP answer. First matching row wins:
+ *
+ * | status | body                        | verdict                                  |
+ * |--------|-----------------------------|------------------------------------------|
+ * | 401    | anything                    | auth                                     |
+ * | 403    | anything                    | auth                                     |
+ * | 404    | anything (HTML, fault…)     | not_found                                |
+ * | any    | SOAP envelope with a Fault  | classifyFault: auth / unsupported / error |
+ * | 2xx    | SOAP envelope               | ok (root)                                |
+ * | 2xx    | not XML, DOCTYPE, not SOAP  | protocol                                 |
+ * | 3xx    | —                           | error (redirect not followed)            |
+ * | other  | no readable fault           | error (HTTP status)                      |
+ */
+export function interpretAnswer(status: number, body: Uint8Array): Pick<CallResult, 'root' | 'failure'> {
+  if (status === 401 || status === 403) return { failure: { kind: 'auth', detail: `HTTP ${status}` } };
+  if (status === 404) return { failure: { kind: 'not_found', detail: 'HTTP 404 (no ONVIF service at this path)' } };
+  let root: XmlElement | undefined;
+  let problem = 'empty answer';
+  if (body.length > 0) {
+    try {
+      root = parseXml(body);
+      const fault = parseFault(root);
+      if (fault) return { failure: { kind: classifyFault(fault), detail: `HTTP ${status}, SOAP fault ${describeFault(fault)}` } };
+    } catch (err) {
+      if (!(err instanceof XmlProtocolError)) throw err;
+      root = undefined;
+      problem = err.message;
+    }
+  }
+  if (status >= 200 && status < 300) {
+    return root ? { root } : { failure: { kind: 'protocol', detail: `HTTP ${status} but no SOAP answer: ${problem}` } };
+  }
+  if (status >= 300 && status < 400) return { failure: { kind: 'error', detail: `HTTP ${status} redirect (not followed)` } };
+  return { failure: { kind: 'error', detail: `HTTP ${status}` } };
+}
+
+/** Sends one operation, optionally with a UsernameToken and/or an Authorization header. */
+export async function callOnvif(
+  ctx: ExchangeContext,
+  op: OnvifOperation,
+  auth: { creds?: Credentials; clockOffsetMs?: number | null; authorization?: string } = {},
+): Promise<CallResult> {
+  const sentAt = ctx.now();
+  const header = auth.creds ? securityHeader(createUsernameToken({ ...auth.creds, now: sentAt, clockOffsetMs: auth.clockOffsetMs })) : '';
+  const answer = await postSoap({
+    url: ctx.url,
+    action: op.action,
+    envelope: soapEnvelope(op.body, header),
+    deadline: ctx.deadline,
+    connectTimeoutMs: ctx.connectTimeoutMs,
+    maxResponseBytes: ctx.maxResponseBytes,
+    headers: auth.authorization ? { Authorization: auth.authorization } : undefined,
+  });
+  const receivedAt = ctx.now();
+  if (!answer.ok) return { failure: { ...answer.failure, detail: `${op.name}: ${answer.failure.detail}` }, sentAt, receivedAt };
+  const verdict = interpretAnswer(answer.status, answer.body);
+  const challenges = answer.status === 401 ? toList(answer.headers['www-authenticate']) : undefined;
+  if (verdict.failure) return { failure: { ...verdict.failure, detail: `${op.name}: ${verdict.failure.detail}` }, challenges, sentAt, receivedAt };
+  return { root: verdict.root, sentAt, receivedAt };
+}
+
+function toList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Sends with a UsernameToken; when the device answers HTTP 401 with a Digest challenge, retries
+ * once with HTTP Digest (MD5/SHA-256, qop auth or none) plus a fresh token. Basic is never sent.
+ */
+export async function callAuthenticated(
+  ctx: ExchangeContext,
+  op: OnvifOperation,
+  creds: Credentials,
+  clockOffsetMs: number | null,
+  first?: CallResult,
+): Promise<CallResult & { method: AuthMethod }> {
+  const tokenOnly = first ?? (await callOnvif(ctx, op, { creds, clockOffsetMs }));
+  if (tokenOnly.failure?.kind !== 'auth' || !tokenOnly.challenges?.length) return { ...tokenOnly, method: 'ws-security' };
+  const digest = parseChallenges(tokenOnly.challenges).filter((c) => c.scheme === 'digest');
+  const authorizer = createAuthorizer(digest, creds);
+  if (!authorizer) return { ...tokenOnly, method: 'ws-security' };
+  const uri = `${ctx.url.pathname}${ctx.url.search}`;
+  const retried = await callOnvif(ctx, op, { creds, clockOffsetMs, authorization: authorizer.authorize('POST', uri) });
+  return { ...retried, method: 'http-digest' };
+}

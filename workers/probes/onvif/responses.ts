@@ -1,0 +1,155 @@
+import { soapBody } from './fault.js';
+import { NS, XmlProtocolError, child, childrenOf, textAt, type XmlElement } from './xml.js';
+
+export { classifyFault, describeFault, parseFault, soapBody, type FaultKind, type SoapFault } from './fault.js';
+
+/**
+ * Typed readers for the ONVIF answers the monitor uses. Each takes the parsed document root (a SOAP
+ * Envelope), matches by namespace URI + local name, and throws XmlProtocolError when the expected
+ * response element is missing (a Fault is read separately with parseFault).
+ */
+
+export interface SystemDateAndTime {
+  /** Device clock in UTC from UTCDateTime; null when absent or not a real date. */
+  utc: Date | null;
+  /** TimeZone/TZ exactly as sent (trimmed) — often not valid POSIX, so opaque; null when absent. */
+  tz: string | null;
+  dst: boolean;
+  /** `NTP` or `Manual` as the device says; null when absent. */
+  dateTimeType: string | null;
+}
+
+export interface DeviceInformation {
+  manufacturer: string;
+  model: string;
+  firmwareVersion: string;
+  serialNumber: string;
+  hardwareId: string;
+}
+
+export interface MediaUri {
+  uri: string;
+  /** True for a Media2 (ver20) answer: a bare Uri, no Timeout. */
+  media2: boolean;
+  /** ISO 8601 duration from MediaUri/Timeout (Media1 only), else null. */
+  timeout: string | null;
+}
+
+export interface MediaProfile {
+  token: string;
+  name: string;
+  /** Video encoding (`H264`, `H265`, `JPEG`…); null when the profile has no video encoder. */
+  videoEncoding: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+function responseElement(root: XmlElement, ns: string, local: string): XmlElement {
+  const response = child(soapBody(root), ns, local);
+  if (!response) throw new XmlProtocolError(`SOAP Body has no ${local}`);
+  return response;
+}
+
+/** Integer element text (`6`, `06`, ` 7 `), else NaN. */
+function intAt(el: XmlElement | undefined, local: string): number {
+  const text = textAt(el, [NS.tt, local]);
+  return text !== null && /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+}
+
+/** A tt:DateTime (Date + Time of integer fields, no zero padding) as a UTC instant; null if invalid. */
+export function readDateTime(dateTime: XmlElement | undefined): Date | null {
+  const date = child(dateTime, NS.tt, 'Date');
+  const time = child(dateTime, NS.tt, 'Time');
+  const [y, mo, d] = [intAt(date, 'Year'), intAt(date, 'Month'), intAt(date, 'Day')];
+  const [h, mi, s] = [intAt(time, 'Hour'), intAt(time, 'Minute'), intAt(time, 'Second')];
+  if ([y, mo, d, h, mi, s].some(Number.isNaN)) return null;
+  if (h > 23 || mi > 59 || s > 60) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59));
+  const result = new Date(ms);
+  // Date.UTC rolls over (month 13, day 31 in February); refuse instead of guessing.
+  if (result.getUTCFullYear() !== y || result.getUTCMonth() !== mo - 1 || result.getUTCDate() !== d) return null;
+  return result;
+}
+
+/** GetSystemDateAndTimeResponse → device UTC clock, raw TZ, DST flag and time source. */
+export function parseSystemDateAndTime(root: XmlElement): SystemDateAndTime {
+  const response = responseElement(root, NS.tds, 'GetSystemDateAndTimeResponse');
+  const sdt = child(response, NS.tds, 'SystemDateAndTime');
+  if (!sdt) throw new XmlProtocolError('GetSystemDateAndTimeResponse has no SystemDateAndTime');
+  return {
+    utc: readDateTime(child(sdt, NS.tt, 'UTCDateTime')),
+    tz: textAt(sdt, [NS.tt, 'TimeZone'], [NS.tt, 'TZ']),
+    dst: /^(true|1)$/i.test(textAt(sdt, [NS.tt, 'DaylightSavings']) ?? ''),
+    dateTimeType: textAt(sdt, [NS.tt, 'DateTimeType']),
+  };
+}
+
+/** GetDeviceInformationResponse → the five identity strings ('' for a missing one). */
+export function parseDeviceInformation(root: XmlElement): DeviceInformation {
+  const response = responseElement(root, NS.tds, 'GetDeviceInformationResponse');
+  const field = (local: string) => textAt(response, [NS.tds, local]) ?? '';
+  return {
+    manufacturer: field('Manufacturer'),
+    model: field('Model'),
+    firmwareVersion: field('FirmwareVersion'),
+    serialNumber: field('SerialNumber'),
+    hardwareId: field('HardwareId'),
+  };
+}
+
+function parseMediaUri(root: XmlElement, operation: 'GetStreamUriResponse' | 'GetSnapshotUriResponse'): MediaUri {
+  const body = soapBody(root);
+  const media1 = child(body, NS.trt, operation);
+  if (media1) {
+    const mediaUri = child(media1, NS.trt, 'MediaUri');
+    const uri = textAt(mediaUri, [NS.tt, 'Uri']);
+    if (!uri) throw new XmlProtocolError(`${operation} has no MediaUri/Uri`);
+    return { uri, media2: false, timeout: textAt(mediaUri, [NS.tt, 'Timeout']) };
+  }
+  const media2 = child(body, NS.tr2, operation);
+  const uri = textAt(media2, [NS.tr2, 'Uri']);
+  if (!uri) throw new XmlProtocolError(`SOAP Body has no ${operation} with a Uri`);
+  return { uri, media2: true, timeout: null };
+}
+
+/** GetStreamUriResponse (Media1 trt MediaUri/Uri, or Media2 bare Uri under any prefix) → the RTSP URI. */
+export function parseStreamUri(root: XmlElement): MediaUri {
+  return parseMediaUri(root, 'GetStreamUriResponse');
+}
+
+/** GetSnapshotUriResponse (Media1 or Media2) → the snapshot URI. */
+export function parseSnapshotUri(root: XmlElement): MediaUri {
+  return parseMediaUri(root, 'GetSnapshotUriResponse');
+}
+
+function dimension(resolution: XmlElement | undefined, local: string): number | null {
+  const text = textAt(resolution, [NS.tt, local]);
+  return text !== null && /^\d+$/.test(text) ? Number(text) : null;
+}
+
+function readProfile(profile: XmlElement, media2: boolean): MediaProfile {
+  const ns = media2 ? NS.tr2 : NS.tt;
+  const encoder = media2
+    ? child(child(profile, NS.tr2, 'Configurations'), NS.tr2, 'VideoEncoder')
+    : child(profile, NS.tt, 'VideoEncoderConfiguration');
+  const resolution = child(encoder, NS.tt, 'Resolution');
+  return {
+    token: profile.attrs.token ?? '',
+    name: textAt(profile, [ns, 'Name']) ?? '',
+    videoEncoding: textAt(encoder, [NS.tt, 'Encoding']) || null,
+    width: dimension(resolution, 'Width'),
+    height: dimension(resolution, 'Height'),
+  };
+}
+
+/** GetProfilesResponse (Media1 trt or Media2 tr2) → profiles with token, name and video encoding. */
+export function parseProfiles(root: XmlElement): MediaProfile[] {
+  const body = soapBody(root);
+  const media1 = child(body, NS.trt, 'GetProfilesResponse');
+  const media2 = media1 ? undefined : child(body, NS.tr2, 'GetProfilesResponse');
+  const response = media1 ?? media2;
+  if (!response) throw new XmlProtocolError('SOAP Body has no GetProfilesResponse');
+  const profiles = childrenOf(response, media1 ? NS.trt : NS.tr2, 'Profiles');
+  return profiles.map((p) => readProfile(p, !media1)).filter((p) => p.token !== '');
+}
+

@@ -1,0 +1,168 @@
+/**
+ * HTTP-style authentication for RTSP: WWW-Authenticate parsing, RFC 2617 / RFC 7616 Digest
+ * (MD5, MD5-sess, SHA-256, SHA-256-sess; with and without qop) and RFC 7617 Basic.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/** One challenge; scheme and parameter names lower-cased, values unquoted. */
+export interface AuthChallenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** Reads a quoted-string starting at s[i] === '"'; returns the unescaped value and the index after it. */
+function readQuoted(s: string, i: number): [string, number] {
+  let out = '';
+  for (i++; i < s.length && s[i] !== '"'; i++) out += s[i] === '\\' && i + 1 < s.length ? s[++i] : s[i];
+  return [out, i + 1];
+}
+
+/**
+ * Parses WWW-Authenticate values (one header with several challenges, or several headers).
+ *   'Digest realm="Surveillance Server", nonce="98481030"'  → [digest {realm, nonce}]
+ *   'digest realm=cam, nonce=abc, qop="auth,auth-int"'       → [digest {realm:'cam', nonce:'abc', qop:'auth,auth-int'}]
+ *   'Basic realm="x", Digest realm="y", nonce="n"'           → [basic {realm:'x'}, digest {realm:'y', nonce:'n'}]
+ *   ['Digest realm="a", nonce="1"', 'Basic realm="a"']      → [digest …, basic …]
+ *   'Digest realm="say \"hi\""'                              → [digest {realm:'say "hi"'}]
+ *   ''                                                        → []
+ */
+export function parseChallenges(values: string[]): AuthChallenge[] {
+  const out: AuthChallenge[] = [];
+  for (const s of values) {
+    let current: AuthChallenge | null = null;
+    let i = 0;
+    while (i < s.length) {
+      while (i < s.length && /[\s,]/.test(s[i])) i++;
+      const tokenStart = i;
+      while (i < s.length && !/[\s,=]/.test(s[i])) i++;
+      const token = s.slice(tokenStart, i).toLowerCase();
+      if (!token) {
+        i++; // a stray '=' or similar: step over it
+        continue;
+      }
+      let j = i;
+      while (j < s.length && /[ \t]/.test(s[j])) j++;
+      if (s[j] !== '=') {
+        current = { scheme: token, params: {} };
+        out.push(current);
+        continue;
+      }
+      j++;
+      while (j < s.length && /[ \t]/.test(s[j])) j++;
+      let value: string;
+      if (s[j] === '"') [value, i] = readQuoted(s, j);
+      else {
+        i = j;
+        while (i < s.length && !/[\s,]/.test(s[i])) i++;
+        value = s.slice(j, i);
+      }
+      if (current) current.params[token] = value;
+    }
+  }
+  return out;
+}
+
+const HASHES: Record<string, string> = { md5: 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
+
+export interface DigestParams extends Credentials {
+  realm: string;
+  nonce: string;
+  method: string;
+  uri: string;
+  /** MD5 when absent. */
+  algorithm?: string;
+  /** 'auth' or 'auth-int'; absent = RFC 2069 compatibility mode (no cnonce, no nc). */
+  qop?: string;
+  nc?: string;
+  cnonce?: string;
+  /** Entity body for auth-int; empty for RTSP requests without a body. */
+  body?: string;
+}
+
+/**
+ * The Digest `response` value.
+ *   qop absent:  H( H(user:realm:pass) : nonce : H(method:uri) )
+ *   qop=auth:    H( HA1 : nonce : nc : cnonce : qop : H(method:uri) )
+ *   qop=auth-int HA2 = H(method:uri:H(body))
+ *   *-sess:      HA1 = H( H(user:realm:pass) : nonce : cnonce )
+ * Throws on an unknown algorithm (callers check with `digestSupported` first).
+ */
+export function digestResponse(p: DigestParams): string {
+  const algorithm = (p.algorithm ?? 'MD5').toLowerCase();
+  const name = HASHES[algorithm];
+  if (!name) throw new Error(`unsupported digest algorithm ${p.algorithm}`);
+  const h = (text: string) => createHash(name).update(text, 'utf8').digest('hex');
+  let ha1 = h(`${p.username}:${p.realm}:${p.password}`);
+  if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce ?? ''}`);
+  const ha2 = p.qop === 'auth-int' ? h(`${p.method}:${p.uri}:${h(p.body ?? '')}`) : h(`${p.method}:${p.uri}`);
+  return p.qop ? h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : h(`${ha1}:${p.nonce}:${ha2}`);
+}
+
+/**
+ * Which qop we answer with.
+ *   qop absent            → undefined (no-qop mode)
+ *   'auth' / 'auth,auth-int' → 'auth'
+ *   'auth-int'            → 'auth-int'
+ *   'something-else'      → null (unusable)
+ */
+function chooseQop(offered: string | undefined): string | undefined | null {
+  if (offered === undefined || offered.trim() === '') return undefined;
+  const list = offered.split(',').map((q) => q.trim().toLowerCase());
+  if (list.includes('auth')) return 'auth';
+  return list.includes('auth-int') ? 'auth-int' : null;
+}
+
+/** Whether we can answer a challenge: Basic, or Digest with a nonce, a known algorithm and a usable qop. */
+export function digestSupported(c: AuthChallenge): boolean {
+  return c.scheme === 'digest' && c.params.nonce !== undefined && HASHES[(c.params.algorithm ?? 'md5').toLowerCase()] !== undefined && chooseQop(c.params.qop) !== null;
+}
+
+/** `Basic base64(user:pass)` (UTF-8). 'Aladdin' / 'open sesame' → 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=='. */
+export function basicAuthorization(c: Credentials): string {
+  return `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
+}
+
+const quote = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
+
+/** Builds Authorization headers for successive requests; Digest nonce-count increments per use. */
+export interface Authorizer {
+  scheme: 'digest' | 'basic';
+  authorize(method: string, uri: string): string;
+}
+
+/**
+ * Picks the challenge to answer: the first usable Digest (server order = server preference), else
+ * Basic, else null.
+ *   [basic, digest]           → digest
+ *   [basic]                   → basic
+ *   [digest algorithm=SHA-512-256] → null
+ *   [ntlm]                    → null
+ */
+export function createAuthorizer(challenges: AuthChallenge[], creds: Credentials, newCnonce = () => randomBytes(8).toString('hex')): Authorizer | null {
+  const digest = challenges.find(digestSupported);
+  if (digest) {
+    const { realm = '', nonce, opaque, algorithm } = digest.params;
+    const qop = chooseQop(digest.params.qop) ?? undefined;
+    let count = 0;
+    return {
+      scheme: 'digest',
+      authorize(method, uri) {
+        const nc = (++count).toString(16).padStart(8, '0');
+        const cnonce = qop ? newCnonce() : undefined;
+        const response = digestResponse({ ...creds, realm, nonce, method, uri, algorithm, qop, nc, cnonce });
+        const parts = [`username=${quote(creds.username)}`, `realm=${quote(realm)}`, `nonce=${quote(nonce)}`, `uri=${quote(uri)}`, `response=${quote(response)}`];
+        if (algorithm) parts.push(`algorithm=${algorithm}`);
+        if (opaque !== undefined) parts.push(`opaque=${quote(opaque)}`);
+        if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce=${quote(cnonce!)}`);
+        return `Digest ${parts.join(', ')}`;
+      },
+    };
+  }
+  if (challenges.some((c) => c.scheme === 'basic')) return { scheme: 'basic', authorize: () => basicAuthorization(creds) };
+  return null;
+}

@@ -1,0 +1,162 @@
+/**
+ * One RTSP control connection over `node:net`: request/response exchanges one at a time, a byte cap
+ * per exchange, open-ended bodies ended by close or silence, reconnect when the peer closed after an
+ * answer. Every failure is a ProbeFailure value; `close()` always destroys the socket.
+ */
+import net from 'node:net';
+import { socketFailure } from '../socket-failure.js';
+import type { ProbeFailure } from '../types.js';
+import { RtspResponseReader, type ParseStep, type ReaderOptions, type RtspResponse } from './rtsp-message.js';
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: ProbeFailure };
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  connectTimeoutMs: number;
+  maxResponseBytes: number;
+  /** Silence that ends a body sent without Content-Length on a connection kept open. */
+  idleBodyMs: number;
+}
+
+type Waiter = (outcome: Outcome<RtspResponse | null>) => void;
+
+export class RtspConnection {
+  private socket: net.Socket | null = null;
+  private closed = true;
+  private aborted: ProbeFailure | null = null;
+  private waiter: Waiter | null = null;
+  private reader: RtspResponseReader | null = null;
+  private carry: Buffer = Buffer.alloc(0);
+  private received = 0;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** TCP connections opened so far (a peer that closes after each answer needs several). */
+  connections = 0;
+
+  constructor(private readonly options: ConnectionOptions) {}
+
+  /** Sends one request and waits for its response; reconnects once if a reused connection was found closed. */
+  async exchange(request: string, readerOptions: ReaderOptions = {}): Promise<Outcome<RtspResponse>> {
+    for (let attempt = 0; ; attempt++) {
+      const fresh = this.closed;
+      if (fresh) {
+        const opened = await this.connect();
+        if (!opened.ok) return opened;
+      }
+      const outcome = await this.wait(() => {
+        this.reader = new RtspResponseReader(this.carry, readerOptions);
+        this.received = this.carry.length;
+        this.carry = Buffer.alloc(0);
+        if (this.closed || !this.socket) return this.onStep(this.reader.finish());
+        this.socket.write(request);
+        if (this.received > 0) this.onStep(this.reader.push(Buffer.alloc(0)));
+      });
+      const peerClosedIdle = !outcome.ok && !fresh && this.received === 0 && this.closed && !this.aborted;
+      if (peerClosedIdle && attempt === 0) continue;
+      return outcome as Outcome<RtspResponse>;
+    }
+  }
+
+  /** Ends whatever is pending with `failure` and destroys the socket; later exchanges fail at once. */
+  abort(failure: ProbeFailure): void {
+    if (!this.aborted) this.aborted = failure;
+    this.settle({ ok: false, failure });
+    this.close();
+  }
+
+  /** Destroys the socket (idempotent). */
+  close(): void {
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.idleTimer);
+    this.closed = true;
+    this.socket?.destroy();
+    this.socket = null;
+  }
+
+  private connect(): Promise<Outcome<RtspResponse | null>> {
+    this.close();
+    this.carry = Buffer.alloc(0);
+    return this.wait(() => {
+      const socket = net.connect({ host: this.options.host, port: this.options.port });
+      this.socket = socket;
+      this.closed = false;
+      this.connections++;
+      this.connectTimer = setTimeout(
+        () => this.fail({ kind: 'timeout', detail: `no TCP connection within ${this.options.connectTimeoutMs} ms` }),
+        this.options.connectTimeoutMs,
+      );
+      socket.setNoDelay(true);
+      socket.once('connect', () => {
+        clearTimeout(this.connectTimer);
+        this.settle({ ok: true, value: null });
+      });
+      socket.on('data', (chunk: Buffer) => socket === this.socket && this.onData(chunk));
+      socket.on('error', (err) => socket === this.socket && this.fail(socketFailure(err)));
+      socket.on('close', () => socket === this.socket && this.onClose());
+    });
+  }
+
+  private wait(start: () => void): Promise<Outcome<RtspResponse | null>> {
+    if (this.aborted) return Promise.resolve({ ok: false, failure: this.aborted });
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+      start();
+    });
+  }
+
+  private settle(outcome: Outcome<RtspResponse | null>): void {
+    clearTimeout(this.idleTimer);
+    const waiter = this.waiter;
+    this.waiter = null;
+    this.reader = null;
+    waiter?.(outcome);
+  }
+
+  /** A failure of the current exchange: the connection is unusable afterwards. */
+  private fail(failure: ProbeFailure): void {
+    this.settle({ ok: false, failure });
+    this.close();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (!this.reader) {
+      // Bytes nobody asked for yet: keep (bounded) for the next exchange.
+      this.carry = Buffer.concat([this.carry, chunk]);
+      if (this.carry.length > this.options.maxResponseBytes) this.close();
+      return;
+    }
+    this.received += chunk.length;
+    if (this.received > this.options.maxResponseBytes) return this.tooLarge(this.received);
+    this.onStep(this.reader.push(chunk));
+  }
+
+  private onStep(step: ParseStep): void {
+    if (step.kind === 'message') {
+      this.carry = step.rest;
+      this.settle({ ok: true, value: step.message });
+    } else if (step.kind === 'error') {
+      this.fail({ kind: 'protocol', detail: step.detail });
+    } else if (this.reader) {
+      const announced = this.reader.announcedSize;
+      if (announced !== null && announced > this.options.maxResponseBytes) return this.tooLarge(announced);
+      if (this.reader.openEnded) {
+        clearTimeout(this.idleTimer);
+        this.idleTimer = setTimeout(() => this.reader && this.onStep(this.reader.finish()), this.options.idleBodyMs);
+      }
+    }
+  }
+
+  private tooLarge(bytes: number): void {
+    this.fail({ kind: 'too_large', detail: `answer exceeds ${this.options.maxResponseBytes} bytes (${bytes} announced or read)` });
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    clearTimeout(this.connectTimer);
+    if (!this.waiter) return;
+    if (!this.reader) return this.fail({ kind: 'protocol', detail: 'connection closed before it was usable' });
+    const step = this.reader.finish();
+    this.onStep(step);
+  }
+}

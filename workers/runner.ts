@@ -1,0 +1,72 @@
+import type { CheckResult, CheckRound } from '../server/domain/liveness.js';
+import { redactUrl } from '../server/logger.js';
+import type { ProbeRegistry } from './probes/index.js';
+import type { ProbeFacts, ProbeOptions, ProbeResult } from './probes/types.js';
+
+/** The endpoints and (decrypted, in-memory only) credentials of one camera. */
+export interface RoundTarget {
+  rtspUrl: string | null;
+  onvifUrl: string | null;
+  username?: string;
+  password?: string;
+}
+
+export interface CheckEvidence {
+  ok: boolean;
+  ms: number;
+  kind: string | null;
+  detail: string | null;
+  facts?: ProbeFacts;
+}
+
+/** Evidence kept on the camera and with outage rows: what each check saw, never a credential. */
+export type RoundEvidence = Partial<Record<'rtsp' | 'onvif' | 'tcp', CheckEvidence>>;
+
+export interface RoundOutcome {
+  round: CheckRound;
+  evidence: RoundEvidence;
+  /** The slowest check of the round (what an operator waits for). */
+  latencyMs: number;
+}
+
+/**
+ * One check round: RTSP and ONVIF in parallel (whichever the record has); when every protocol
+ * check timed out, a TCP connect tells "host down" from "service down" (a refusal or a reply
+ * already proves the host is up, an unreachable error already proves it is not).
+ */
+export async function runRound(target: RoundTarget, probes: ProbeRegistry, options: ProbeOptions): Promise<RoundOutcome> {
+  const creds = { username: target.username, password: target.password };
+  const [rtsp, onvif] = await Promise.all([
+    target.rtspUrl ? probes.rtsp({ url: target.rtspUrl, ...creds }, options) : undefined,
+    target.onvifUrl ? probes.onvif({ url: target.onvifUrl, ...creds }, options) : undefined,
+  ]);
+  const ran = [rtsp, onvif].filter((r): r is ProbeResult => r !== undefined);
+  let tcp: ProbeResult | undefined;
+  if (ran.length > 0 && ran.every((r) => r.failure?.kind === 'timeout')) {
+    tcp = await probes.tcp({ url: (target.onvifUrl ?? target.rtspUrl)! }, { ...options, timeoutMs: options.connectTimeoutMs ?? options.timeoutMs });
+  }
+  const round: CheckRound = {};
+  const evidence: RoundEvidence = {};
+  for (const [name, result] of [['rtsp', rtsp], ['onvif', onvif], ['tcp', tcp]] as const) {
+    if (!result) continue;
+    round[name] = toCheck(result);
+    evidence[name] = {
+      ok: result.ok,
+      ms: result.latencyMs,
+      kind: result.failure?.kind ?? null,
+      detail: result.failure ? redactUrl(result.failure.detail) : null,
+      ...(result.facts ? { facts: result.facts } : {}),
+    };
+  }
+  return { round, evidence, latencyMs: Math.max(...ran.map((r) => r.latencyMs)) };
+}
+
+function toCheck(result: ProbeResult): CheckResult {
+  const offset = result.facts?.clockOffsetMs;
+  return {
+    ok: result.ok,
+    latencyMs: result.latencyMs,
+    ...(result.failure ? { failureKind: result.failure.kind, detail: redactUrl(result.failure.detail) } : {}),
+    ...(typeof offset === 'number' ? { clockOffsetMs: offset } : {}),
+  };
+}

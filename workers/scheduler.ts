@@ -1,0 +1,211 @@
+import type pg from 'pg';
+import type { LivenessConfig } from '../config/index.js';
+import type { Logger } from '../server/logger.js';
+import type { CredentialCipher } from '../server/secrets/credential-cipher.js';
+import type { Database } from '../server/storage/db.js';
+import type { ClaimedCamera, LivenessRepository, RoundWrite } from '../server/storage/liveness.repository.js';
+import type { StateChangeEvent, StateEventBus } from '../server/events/state-events.js';
+import type { ProbeRegistry } from './probes/index.js';
+import { evaluateRound } from './evaluate.js';
+import { HostGate } from './host-gate.js';
+import { runRound } from './runner.js';
+
+export interface SchedulerDeps {
+  db: Database;
+  repo: LivenessRepository;
+  probes: ProbeRegistry;
+  cipher: CredentialCipher;
+  bus: StateEventBus;
+  config: LivenessConfig;
+  logger: Logger;
+  /** The worker's clock (ms since epoch); tests may pass a fake one. */
+  clock?: () => number;
+  /** Called after each round, e.g. by the benchmark to measure schedule lag. */
+  onRound?: (info: { cameraId: string; lagMs: number; latencyMs: number; verdict: string }) => void;
+}
+
+// Claim what falls due within this window, then start each at its due time: lag stays near zero.
+const LOOKAHEAD_MS = 1000;
+const IDLE_POLL_MS = 250;
+const FLUSH_EVERY_MS = 250;
+const FLUSH_AT = 500;
+
+/**
+ * Claims due cameras in batches (many workers share a PostgreSQL server without double probes),
+ * runs rounds with bounded concurrency and per-host fairness, and writes results back in batches.
+ */
+export class Scheduler {
+  private running = false;
+  private held = 0;
+  private claimClient: pg.PoolClient | undefined;
+  private loopDone: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly unstarted = new Set<string>();
+  private readonly gate: HostGate;
+  private writes: RoundWrite[] = [];
+  private events: StateChangeEvent[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  readonly counters = { rounds: 0, claims: 0, written: 0, changes: 0, writeErrors: 0 };
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.now = deps.clock ?? Date.now;
+    this.gate = new HostGate(deps.config.perHost);
+  }
+
+  get workerId(): string {
+    return this.deps.config.workerId;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.flushTimer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, lets running rounds finish, writes what is buffered and hands unstarted claims back. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loopDone;
+    for (const [, timer] of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.gate.dropWaiting();
+    const deadline = this.now() + this.deps.config.probeTimeoutMs * 3;
+    while (this.held - this.unstarted.size > 0 && this.now() < deadline) await sleep(20);
+    clearInterval(this.flushTimer);
+    await this.flush();
+    await this.flushing;
+    await this.deps.repo.releaseClaims(this.workerId, new Date(this.now())).catch((err: Error) => this.deps.logger.warn('could not release claims', { error: err }));
+    this.claimClient?.release();
+    this.claimClient = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    const { config, logger } = this.deps;
+    while (this.running) {
+      const room = Math.min(config.concurrency - this.held, config.batchSize);
+      let claimed = 0;
+      if (room > 0) {
+        try {
+          this.claimClient ??= await this.deps.db.connect();
+          const client = this.claimClient;
+          const tx = { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] };
+          const cameras = await this.deps.repo.claimDue(tx, this.workerId, new Date(this.now()), room, config.leaseMs, LOOKAHEAD_MS);
+          claimed = cameras.length;
+          this.counters.claims += claimed;
+          for (const camera of cameras) this.schedule(camera);
+        } catch (err) {
+          logger.error('claiming due cameras failed', { error: err as Error });
+          this.claimClient?.release(true);
+          this.claimClient = undefined;
+          await this.pause(1000);
+          continue;
+        }
+      }
+      if (claimed === 0 || claimed < room) await this.pause(IDLE_POLL_MS);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private schedule(camera: ClaimedCamera): void {
+    this.held++;
+    this.unstarted.add(camera.id);
+    const delay = camera.dueAt.getTime() - this.now();
+    if (delay <= 0) return this.admit(camera);
+    this.timers.set(camera.id, setTimeout(() => {
+      this.timers.delete(camera.id);
+      this.admit(camera);
+    }, delay));
+  }
+
+  private admit(camera: ClaimedCamera): void {
+    const host = hostOf(camera);
+    this.gate.run(host, () => this.check(camera));
+  }
+
+  private async check(camera: ClaimedCamera): Promise<void> {
+    this.unstarted.delete(camera.id);
+    const started = this.now();
+    try {
+      const outcome = await runRound(this.targetOf(camera), this.deps.probes, {
+        timeoutMs: this.deps.config.probeTimeoutMs,
+        connectTimeoutMs: this.deps.config.probeConnectTimeoutMs,
+        now: this.now,
+      });
+      const { write, event } = evaluateRound(camera, outcome, this.deps.config, this.now());
+      this.writes.push(write);
+      if (event) this.events.push(event);
+      this.counters.rounds++;
+      this.deps.onRound?.({ cameraId: camera.id, lagMs: started - camera.dueAt.getTime(), latencyMs: outcome.latencyMs, verdict: write.verdict });
+      if (this.writes.length >= FLUSH_AT) void this.flush();
+    } catch (err) {
+      // A probe never throws for a dead camera; reaching here is a bug. The claim's lease brings the camera back.
+      this.deps.logger.error('check round failed', { cameraId: camera.id, error: err as Error });
+    } finally {
+      this.held--;
+      this.wake?.();
+    }
+  }
+
+  private targetOf(camera: ClaimedCamera) {
+    let password: string | undefined;
+    if (camera.passwordEnc) {
+      try {
+        password = this.deps.cipher.decrypt(camera.passwordEnc);
+      } catch (err) {
+        this.deps.logger.warn('cannot decrypt camera password; probing without it', { cameraId: camera.id, error: err as Error });
+      }
+    }
+    return { rtspUrl: camera.rtspUrl, onvifUrl: camera.onvifUrl, username: camera.username ?? undefined, password };
+  }
+
+  /** Writes buffered rounds in one transaction, then announces their state changes. Serialised. */
+  private flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.writes.length === 0) return;
+      const writes = this.writes;
+      const events = this.events;
+      this.writes = [];
+      this.events = [];
+      try {
+        await this.deps.repo.recordRounds(this.workerId, writes);
+        this.counters.written += writes.length;
+        this.counters.changes += events.length;
+      } catch (err) {
+        this.counters.writeErrors++;
+        this.deps.logger.error('writing check results failed; the cameras will be rechecked when their lease ends', { rounds: writes.length, error: err as Error });
+        return;
+      }
+      await this.deps.bus.publish(events).catch((err: Error) => this.deps.logger.error('publishing state changes failed', { error: err }));
+    });
+    return this.flushing;
+  }
+}
+
+/** Fairness key: the device's host, so an NVR's channels share its connection budget. */
+function hostOf(camera: ClaimedCamera): string {
+  try {
+    return new URL((camera.rtspUrl ?? camera.onvifUrl)!).hostname;
+  } catch {
+    return camera.id;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
