@@ -42,6 +42,7 @@ export function evaluateRound(camera: ClaimedCamera, outcome: RoundOutcome, conf
     latencyMs: outcome.latencyMs,
     evidence: outcome.evidence,
     nextCheckAt: new Date(next),
+    cameraChanged: t.change !== null || cause !== camera.statusCause,
     ...(t.change ? { change: { ...t.change, fromSince: camera.statusSince, town: camera.town, network: camera.network } } : {}),
     ...(keepSample
       ? {

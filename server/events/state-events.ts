@@ -54,6 +54,8 @@ const MAX_PAYLOAD = 7000;
 export class PgNotifyEventBus implements StateEventBus {
   private readonly local = new InProcessEventBus();
   private listener: pg.PoolClient | undefined;
+  private listening: Promise<void> | undefined;
+  private closed = false;
 
   constructor(private readonly connect: () => Promise<pg.PoolClient>, private readonly onError: (err: Error) => void = () => undefined) {}
 
@@ -74,8 +76,15 @@ export class PgNotifyEventBus implements StateEventBus {
   }
 
   /** Resolves once LISTEN is in place (subscribe starts it; tests and servers may await it). */
-  async ensureListening(): Promise<void> {
-    if (this.listener) return;
+  ensureListening(): Promise<void> {
+    this.listening ??= this.listen().catch((err: Error) => {
+      this.listening = undefined;
+      throw err;
+    });
+    return this.listening;
+  }
+
+  private async listen(): Promise<void> {
     const client = await this.connect();
     this.listener = client;
     client.on('notification', (msg) => {
@@ -86,13 +95,28 @@ export class PgNotifyEventBus implements StateEventBus {
         this.onError(err as Error);
       }
     });
-    client.on('error', (err) => this.onError(err));
+    client.on('error', (err) => {
+      // The server went away: drop this connection and listen again on a fresh one.
+      this.onError(err);
+      if (this.listener === client) this.relisten(client);
+    });
     await client.query(`LISTEN ${STATE_CHANNEL}`);
   }
 
+  private relisten(broken?: pg.PoolClient): void {
+    this.listener = undefined;
+    this.listening = undefined;
+    broken?.release(true);
+    if (this.closed) return;
+    setTimeout(() => void this.ensureListening().catch((err: Error) => (this.onError(err), this.relisten())), 1000).unref();
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    await this.listening?.catch(() => undefined);
     const listener = this.listener;
     this.listener = undefined;
+    this.listening = undefined;
     if (listener) {
       await listener.query(`UNLISTEN ${STATE_CHANNEL}`).catch(() => undefined);
       listener.release();

@@ -42,11 +42,14 @@ export function buildWhere(filter: CameraFilter): { sql: string; params: unknown
   const decommissioned = filter.decommissioned ?? 'exclude';
   if (decommissioned === 'exclude') parts.push('decommissioned_at IS NULL');
   if (decommissioned === 'only') parts.push('decommissioned_at IS NOT NULL');
-  if (filter.scope) add((n) => `town_code = ANY($${n}::text[])`, filter.scope);
-  if (filter.towns?.length) add((n) => `town_code = ANY($${n}::text[])`, filter.towns);
-  if (filter.networks?.length) add((n) => `network_code = ANY($${n}::text[])`, filter.networks);
-  if (filter.pointClasses?.length) add((n) => `point_class = ANY($${n}::int2[])`, filter.pointClasses);
-  if (filter.statuses?.length) add((n) => `status = ANY($${n}::text[])`, filter.statuses);
+  // One value → plain equality: the planner matches `town_code = 'x'` to composite indexes, `= ANY(…)` less well.
+  const oneOf = (column: string, type: string, values: readonly unknown[]) =>
+    values.length === 1 ? add((n) => `${column} = $${n}::${type}`, values[0]) : add((n) => `${column} = ANY($${n}::${type}[])`, values);
+  if (filter.scope) oneOf('town_code', 'text', filter.scope);
+  if (filter.towns?.length) oneOf('town_code', 'text', filter.towns);
+  if (filter.networks?.length) oneOf('network_code', 'text', filter.networks);
+  if (filter.pointClasses?.length) oneOf('point_class', 'int2', filter.pointClasses);
+  if (filter.statuses?.length) oneOf('status', 'text', filter.statuses);
   if (filter.tags?.length) add((n) => `tags @> $${n}::text[]`, filter.tags);
   if (filter.q) add((n) => `search_text LIKE $${n}`, `%${escapeLike(filter.q.trim().toLowerCase())}%`);
   return { sql: parts.join(' AND '), params };

@@ -37,6 +37,8 @@ export interface RoundWrite {
   latencyMs: number | null;
   evidence: unknown;
   nextCheckAt: Date;
+  /** Status or cause differ from what the camera row holds. */
+  cameraChanged: boolean;
   /** Present when the status changed: one outage-log row. */
   change?: { from: CameraStatus; to: CameraStatus; fromSince: Date | null; town: string; network: string };
   /** Present when this round is kept as a raw sample. */
@@ -47,8 +49,6 @@ export interface RoundWrite {
     tcp?: { ok: boolean; ms: number };
   };
 }
-
-const CHECKABLE = 'decommissioned_at IS NULL AND (rtsp_main_url IS NOT NULL OR onvif_url IS NOT NULL)';
 
 /** All SQL of the liveness engine: claims, batched write-back, outage log, samples. */
 export class LivenessRepository {
@@ -63,16 +63,17 @@ export class LivenessRepository {
   async claimDue(client: Queryable, workerId: string, now: Date, limit: number, leaseMs: number, lookaheadMs: number): Promise<ClaimedCamera[]> {
     return client.query<ClaimedCamera>(
       `WITH due AS (
-         SELECT id, next_check_at FROM cameras
-         WHERE ${CHECKABLE} AND next_check_at <= $2::timestamptz + make_interval(secs => $5::float8 / 1000)
+         SELECT camera_id, next_check_at FROM camera_checks
+         WHERE next_check_at <= $2::timestamptz + make_interval(secs => $5::float8 / 1000)
          ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       UPDATE cameras c SET next_check_at = $2::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $1
-       FROM due WHERE c.id = due.id
+       UPDATE camera_checks k SET next_check_at = $2::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $1
+       FROM due JOIN cameras c ON c.id = due.camera_id
+       WHERE k.camera_id = due.camera_id
        RETURNING c.id, c.device_id AS "deviceId", c.name, c.town_code AS town, c.network_code AS network,
          c.point_class AS "pointClass", c.rtsp_main_url AS "rtspUrl", c.onvif_url AS "onvifUrl", c.username,
-         c.password_enc AS "passwordEnc", c.status, c.status_since AS "statusSince", c.status_cause AS "statusCause", c.health_streak AS "healthStreak",
-         c.health_direction AS "healthDirection", c.maintenance_until AS "maintenanceUntil",
-         c.last_sample_at AS "lastSampleAt", due.next_check_at AS "dueAt"`,
+         c.password_enc AS "passwordEnc", c.status, c.status_since AS "statusSince", c.status_cause AS "statusCause",
+         k.health_streak AS "healthStreak", k.health_direction AS "healthDirection", c.maintenance_until AS "maintenanceUntil",
+         k.last_sample_at AS "lastSampleAt", due.next_check_at AS "dueAt"`,
       [workerId, now, limit, leaseMs, lookaheadMs],
     );
   }
@@ -83,19 +84,14 @@ export class LivenessRepository {
     await this.db.transaction(async (tx) => {
       // Only rounds whose claim is still ours are written: a lease that ran out belongs to another worker now.
       const written = await tx.query<{ id: string }>(
-        `UPDATE cameras c SET status = v.status, status_since = v.status_since, status_cause = v.cause,
-           health_streak = v.streak, health_direction = v.direction, last_check_at = v.at, last_verdict = v.verdict,
-           last_latency_ms = v.latency, last_evidence = v.evidence, next_check_at = v.next_check_at, claimed_by = NULL,
-           last_sample_at = CASE WHEN v.sampled THEN v.at ELSE c.last_sample_at END
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::int2[], $6::text[], $7::timestamptz[],
-                     $8::text[], $9::real[], $10::jsonb[], $11::timestamptz[], $12::bool[])
-           AS v(id, status, status_since, cause, streak, direction, at, verdict, latency, evidence, next_check_at, sampled)
-         WHERE c.id = v.id AND c.claimed_by = $13 RETURNING c.id`,
+        `UPDATE camera_checks k SET health_streak = v.streak, health_direction = v.direction, last_check_at = v.at,
+           last_verdict = v.verdict, last_latency_ms = v.latency, last_evidence = v.evidence, next_check_at = v.next_check_at,
+           claimed_by = NULL, last_sample_at = CASE WHEN v.sampled THEN v.at ELSE k.last_sample_at END
+         FROM unnest($1::uuid[], $2::int2[], $3::text[], $4::timestamptz[], $5::text[], $6::real[], $7::jsonb[], $8::timestamptz[], $9::bool[])
+           AS v(id, streak, direction, at, verdict, latency, evidence, next_check_at, sampled)
+         WHERE k.camera_id = v.id AND k.claimed_by = $10 RETURNING k.camera_id AS id`,
         [
           rounds.map((r) => r.cameraId),
-          rounds.map((r) => r.status),
-          rounds.map((r) => r.statusSince),
-          rounds.map((r) => r.cause),
           rounds.map((r) => r.healthStreak),
           rounds.map((r) => r.healthDirection),
           rounds.map((r) => r.at),
@@ -108,6 +104,16 @@ export class LivenessRepository {
         ],
       );
       const mine = new Set(written.map((w) => w.id));
+      // The wide registry row changes only when status or cause does.
+      const touched = rounds.filter((r) => r.cameraChanged && mine.has(r.cameraId));
+      if (touched.length > 0) {
+        await tx.query(
+          `UPDATE cameras c SET status = v.status, status_since = v.status_since, status_cause = v.cause
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS v(id, status, status_since, cause)
+           WHERE c.id = v.id`,
+          [touched.map((r) => r.cameraId), touched.map((r) => r.status), touched.map((r) => r.statusSince), touched.map((r) => r.cause)],
+        );
+      }
       const changes = rounds.filter((r) => r.change && mine.has(r.cameraId));
       if (changes.length > 0) {
         await tx.query(
@@ -167,6 +173,6 @@ export class LivenessRepository {
 
   /** Releases this worker's claims (on shutdown) so another worker picks them up at once. */
   async releaseClaims(workerId: string, now: Date): Promise<void> {
-    await this.db.query('UPDATE cameras SET next_check_at = $2, claimed_by = NULL WHERE claimed_by = $1', [workerId, now]);
+    await this.db.query('UPDATE camera_checks SET next_check_at = $2, claimed_by = NULL WHERE claimed_by = $1', [workerId, now]);
   }
 }

@@ -34,7 +34,7 @@ export function getDatabase(name: BackendName): Promise<Database> {
 
 /** Empties every table the registry writes (migrations table kept). */
 export async function reset(db: Database): Promise<void> {
-  await db.query('TRUNCATE cameras');
+  await db.query('TRUNCATE cameras, camera_checks, outage_log, probe_samples');
 }
 
 async function openPglite(): Promise<Database> {

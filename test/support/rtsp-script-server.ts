@@ -67,7 +67,10 @@ export async function startScriptServer(script: Script | null, onConnection?: (s
       sockets.delete(socket);
       for (const w of waiters) w();
     });
-    if (onConnection) return onConnection(socket);
+    if (onConnection) {
+      socket.resume(); // read (and drop) requests so the client's FIN is seen
+      return onConnection(socket);
+    }
     let buffered = '';
     socket.on('data', (chunk) => {
       buffered += chunk.toString('latin1');

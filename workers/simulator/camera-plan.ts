@@ -4,9 +4,13 @@
  */
 import type { Credentials, FleetOptions, Mix, RtspAuthMode, SimCamera, VendorId } from './types.js';
 
+/** First camera address when none is given. */
 export const DEFAULT_BASE_ADDRESS = '127.1.0.1';
+/** Camera port (RTSP and ONVIF) when none is given. */
 export const DEFAULT_PORT = 8554;
+/** Credentials of every camera when none are given. */
 export const DEFAULT_CREDENTIALS: Credentials = { username: 'admin', password: 'admin12345' };
+/** Vendor rotation when none is given (camera index modulo 4). */
 export const DEFAULT_VENDORS: readonly VendorId[] = ['hikvision', 'axis', 'dlink', 'happytimesoft'];
 
 /** Model reported by each vendor's GetDeviceInformation fixture. */
@@ -24,6 +28,7 @@ export interface AddressPlan {
   cameraIndexes: number[];
 }
 
+/** Cameras (by index) and the addresses that serve them. */
 export interface FleetPlan {
   cameras: SimCamera[];
   addresses: AddressPlan[];
@@ -128,7 +133,7 @@ export function planFleet(options: FleetOptions): FleetPlan {
     };
     members.forEach((index, k) => {
       const codec = random() < (options.h265Ratio ?? 0) ? ('h265' as const) : ('h264' as const);
-      cameras[index] = withPort({ ...shared, index, codec, channel: k + 1, rtspUrl: '', onvifUrl: '' }, port);
+      cameras[index] = withPort({ index, ...shared, codec, channel: k + 1, rtspUrl: '', onvifUrl: '' }, port);
     });
     return { host, cameraIndexes: members };
   });

@@ -62,6 +62,7 @@ export type VideoCodec = 'h264' | 'h265';
  */
 export type OnvifAuthStyle = 'axis' | 'dvc';
 
+/** A username and password pair (RTSP and ONVIF use the same). */
 export interface Credentials {
   username: string;
   password: string;
@@ -98,6 +99,7 @@ export interface SimCamera {
 /** A ratio table such as `{ digest: 0.6, basic: 0.2, none: 0.2 }` (weights, need not sum to 1). */
 export type Mix<K extends string> = Partial<Record<K, number>>;
 
+/** Options of startFleet; only `count` is required. */
 export interface FleetOptions {
   /** Number of cameras (NVR channels included). */
   count: number;
@@ -135,10 +137,14 @@ export interface CameraCounters {
   rtspRequests: number;
   rtspDescribes: number;
   onvifRequests: number;
-  /** Requests refused for missing or wrong credentials (both protocols). */
+  /**
+   * Requests whose credentials were refused, plus `auth`-fault refusals (a first challenge to a
+   * request without credentials is not counted).
+   */
   authFailures: number;
 }
 
+/** Fleet-wide totals, and per-camera counters unless `perCamera: false`. */
 export interface FleetStats {
   rtspRequests: number;
   onvifRequests: number;
@@ -151,18 +157,27 @@ export interface FleetStats {
   perCamera?: CameraCounters[];
 }
 
-/** A running fleet. Fault changes apply to the next request; kill/revive resolve once the port is closed/open. */
+/** A running fleet. */
 export interface Fleet {
+  /** Every camera, by index; ports are the bound ones (also when started with port 0). */
   readonly cameras: readonly SimCamera[];
+  /**
+   * Changes some of a camera's switches (others keep their value); the next request sees them.
+   * Throws at once on an unknown fault kind or index; resolves once the listener matches (`down`).
+   */
   setFault(index: number, fault: Partial<CameraFault>): Promise<void>;
+  /** A copy of the camera's current switches. */
   getFault(index: number): CameraFault;
   /** Down for both protocols: connection refused once all cameras on the address are down. */
   kill(index: number): Promise<void>;
   /** Clears `down` on both protocols and listens again on the same address and port. */
   revive(index: number): Promise<void>;
+  /** Totals; per-camera counters too unless `perCamera: false` (10,000 objects at full scale). */
   stats(options?: { perCamera?: boolean }): FleetStats;
+  /** A copy of one camera's request counters. */
   counters(index: number): CameraCounters;
+  /** Zeroes every counter and the request/connection totals (open connections stay as they are). */
   resetStats(): void;
-  /** Closes every listener and connection. */
+  /** Closes every listener and connection; the fleet cannot be restarted. */
   stop(): Promise<void>;
 }

@@ -40,8 +40,12 @@ CREATE TABLE cameras (
 );
 
 CREATE UNIQUE INDEX cameras_device_id_key ON cameras (device_id);
-CREATE INDEX cameras_town_network_idx ON cameras (town_code, network_code) WHERE decommissioned_at IS NULL;
+-- Partial indexes on active cameras serve the common list filters and their counts (index-only
+-- scans once vacuumed); single-value filters are written as equality so the planner can use them.
+CREATE INDEX cameras_town_network_idx ON cameras (town_code, network_code, device_id) WHERE decommissioned_at IS NULL;
+CREATE INDEX cameras_town_name_idx ON cameras (town_code, name, id) WHERE decommissioned_at IS NULL;
 CREATE INDEX cameras_status_idx ON cameras (status, town_code) WHERE decommissioned_at IS NULL;
+CREATE INDEX cameras_point_class_idx ON cameras (point_class) WHERE decommissioned_at IS NULL;
 CREATE INDEX cameras_name_idx ON cameras (name, id);
 CREATE INDEX cameras_updated_idx ON cameras (updated_at, id);
 CREATE INDEX cameras_tags_idx ON cameras USING gin (tags);

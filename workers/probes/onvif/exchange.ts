@@ -19,6 +19,7 @@ const deviceOperation = (name: string): OnvifOperation => ({
   body: `<tds:${name} xmlns:tds="${DEVICE_WSDL}"/>`,
 });
 
+/** Device service operations the liveness probe sends. */
 export const GET_SYSTEM_DATE_AND_TIME = deviceOperation('GetSystemDateAndTime');
 export const GET_DEVICE_INFORMATION = deviceOperation('GetDeviceInformation');
 
@@ -31,12 +32,15 @@ export interface ExchangeContext {
   now: () => number;
 }
 
+/** How the identity call was finally authenticated (reported as fact `authMethod`). */
 export type AuthMethod = 'none' | 'ws-security' | 'http-digest';
 
 /** The answer to one call: a SOAP envelope without Fault, or a failure. */
 export interface CallResult {
   root?: XmlElement;
   failure?: ProbeFailure;
+  /** HTTP status when the device answered at all. */
+  status?: number;
   /** WWW-Authenticate values of an HTTP 401 (for a digest retry). */
   challenges?: string[];
   /** Worker clock (ctx.now) when the request went out and when the verdict came. */
@@ -102,8 +106,9 @@ export async function callOnvif(
   if (!answer.ok) return { failure: { ...answer.failure, detail: `${op.name}: ${answer.failure.detail}` }, sentAt, receivedAt };
   const verdict = interpretAnswer(answer.status, answer.body);
   const challenges = answer.status === 401 ? toList(answer.headers['www-authenticate']) : undefined;
-  if (verdict.failure) return { failure: { ...verdict.failure, detail: `${op.name}: ${verdict.failure.detail}` }, challenges, sentAt, receivedAt };
-  return { root: verdict.root, sentAt, receivedAt };
+  const { status } = answer;
+  if (verdict.failure) return { failure: { ...verdict.failure, detail: `${op.name}: ${verdict.failure.detail}` }, status, challenges, sentAt, receivedAt };
+  return { root: verdict.root, status, sentAt, receivedAt };
 }
 
 function toList(value: string | string[] | undefined): string[] {
@@ -111,22 +116,13 @@ function toList(value: string | string[] | undefined): string[] {
 }
 
 /**
- * Sends with a UsernameToken; when the device answers HTTP 401 with a Digest challenge, retries
- * once with HTTP Digest (MD5/SHA-256, qop auth or none) plus a fresh token. Basic is never sent.
+ * The `Authorization: Digest …` value answering the Digest challenge of a failed call's HTTP 401
+ * (MD5 / SHA-256, qop auth or none), or null when it offered none usable. Basic is never answered:
+ * it would put the password on the wire.
  */
-export async function callAuthenticated(
-  ctx: ExchangeContext,
-  op: OnvifOperation,
-  creds: Credentials,
-  clockOffsetMs: number | null,
-  first?: CallResult,
-): Promise<CallResult & { method: AuthMethod }> {
-  const tokenOnly = first ?? (await callOnvif(ctx, op, { creds, clockOffsetMs }));
-  if (tokenOnly.failure?.kind !== 'auth' || !tokenOnly.challenges?.length) return { ...tokenOnly, method: 'ws-security' };
-  const digest = parseChallenges(tokenOnly.challenges).filter((c) => c.scheme === 'digest');
+export function digestAuthorizationFor(ctx: ExchangeContext, failed: CallResult, creds: Credentials): string | null {
+  if (!failed.challenges?.length) return null;
+  const digest = parseChallenges(failed.challenges).filter((c) => c.scheme === 'digest');
   const authorizer = createAuthorizer(digest, creds);
-  if (!authorizer) return { ...tokenOnly, method: 'ws-security' };
-  const uri = `${ctx.url.pathname}${ctx.url.search}`;
-  const retried = await callOnvif(ctx, op, { creds, clockOffsetMs, authorization: authorizer.authorize('POST', uri) });
-  return { ...retried, method: 'http-digest' };
+  return authorizer ? authorizer.authorize('POST', `${ctx.url.pathname}${ctx.url.search}`) : null;
 }

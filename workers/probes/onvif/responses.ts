@@ -9,6 +9,7 @@ export { classifyFault, describeFault, parseFault, soapBody, type FaultKind, typ
  * response element is missing (a Fault is read separately with parseFault).
  */
 
+/** GetSystemDateAndTime, reduced to what clock-skew checks need. */
 export interface SystemDateAndTime {
   /** Device clock in UTC from UTCDateTime; null when absent or not a real date. */
   utc: Date | null;
@@ -19,6 +20,7 @@ export interface SystemDateAndTime {
   dateTimeType: string | null;
 }
 
+/** GetDeviceInformation; Manufacturer is often not a brand (`ONVIF`, `ONVIF_IPNC`, `Happytimesoft`). */
 export interface DeviceInformation {
   manufacturer: string;
   model: string;
@@ -27,6 +29,7 @@ export interface DeviceInformation {
   hardwareId: string;
 }
 
+/** A stream or snapshot URI from GetStreamUri / GetSnapshotUri. */
 export interface MediaUri {
   uri: string;
   /** True for a Media2 (ver20) answer: a bare Uri, no Timeout. */
@@ -35,6 +38,7 @@ export interface MediaUri {
   timeout: string | null;
 }
 
+/** One media profile from GetProfiles (Media1 or Media2). */
 export interface MediaProfile {
   token: string;
   name: string;

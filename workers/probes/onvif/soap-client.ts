@@ -13,8 +13,10 @@ import type { ProbeFailure } from '../types.js';
  * Every outcome is a value; the function never rejects.
  */
 
+/** SOAP 1.2 envelope namespace (ONVIF uses SOAP 1.2 only). */
 export const SOAP12_ENVELOPE_NS = 'http://www.w3.org/2003/05/soap-envelope';
 
+/** One request: where, what, and the limits that bound it. */
 export interface SoapCall {
   /** Device service URL without userinfo. */
   url: URL;
@@ -31,6 +33,7 @@ export interface SoapCall {
   headers?: Record<string, string>;
 }
 
+/** Any HTTP status counts as an answer (the caller interprets it); failures are transport-level. */
 export type SoapHttpResult =
   | { ok: true; status: number; headers: IncomingHttpHeaders; body: Buffer }
   | { ok: false; failure: ProbeFailure };

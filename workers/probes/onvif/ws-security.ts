@@ -15,6 +15,7 @@ const BASE64_ENCODING =
 /** Clock offsets up to this size are ignored: Created is the worker's own time. */
 export const CLOCK_CORRECTION_THRESHOLD_MS = 5_000;
 
+/** The values of one UsernameToken, ready to render with securityHeader. */
 export interface UsernameToken {
   username: string;
   /** Base64 SHA-1 digest. */
@@ -25,6 +26,7 @@ export interface UsernameToken {
   created: string;
 }
 
+/** What a token is made from; `now` and `nonce` are injectable for tests. */
 export interface UsernameTokenInput {
   username: string;
   password: string;

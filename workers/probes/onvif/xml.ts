@@ -73,6 +73,12 @@ export class XmlProtocolError extends Error {
 /** Deepest nesting accepted; real ONVIF answers stay under 20. */
 export const MAX_DEPTH = 128;
 
+/** Table binding for an unbound prefix; never for the default (empty) namespace. */
+function fallbackPrefix(prefix: string): string | undefined {
+  if (prefix === '') return undefined;
+  return Object.hasOwn(WELL_KNOWN_PREFIXES, prefix) ? WELL_KNOWN_PREFIXES[prefix] : `urn:x-unbound-prefix:${prefix}`;
+}
+
 function toElement(tag: SaxesTagNS): XmlElement {
   const attrs: Record<string, string> = {};
   for (const attr of Object.values(tag.attributes)) {
@@ -92,7 +98,7 @@ export function parseXml(input: string | Uint8Array): XmlElement {
   const parser = new SaxesParser({
     xmlns: true,
     position: false,
-    resolvePrefix: (prefix: string) => WELL_KNOWN_PREFIXES[prefix] ?? `urn:x-unbound-prefix:${prefix}`,
+    resolvePrefix: fallbackPrefix,
   });
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
@@ -124,11 +130,6 @@ export function parseXml(input: string | Uint8Array): XmlElement {
   }
   if (!root) throw new XmlProtocolError('no XML element in the answer');
   return root;
-}
-
-/** True when `el` is `{ns}local`. */
-export function isElement(el: XmlElement | undefined, ns: string, local: string): el is XmlElement {
-  return el !== undefined && el.ns === ns && el.local === local;
 }
 
 /** First direct child `{ns}local`. */

@@ -16,11 +16,11 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../config/index.js';
-import { createContext, type AppContext } from '../server/context.js';
-import { createApp } from '../server/app.js';
-import { silentLogger } from '../server/logger.js';
-import { writeXlsx } from '../server/services/table/table-writer.js';
+import { loadConfig } from '../../config/index.js';
+import { createContext, type AppContext } from '../../server/context.js';
+import { createApp } from '../../server/app.js';
+import { silentLogger } from '../../server/logger.js';
+import { writeXlsx } from '../../server/services/table/table-writer.js';
 import { generateCamera, importSheet, NETWORKS, pick, ROADS, seededRandom, storedCamera, TAGS, TOWNS, VILLAGES } from './fleet-generator.js';
 
 const IMPORT_ROWS = 10_000;
@@ -325,7 +325,8 @@ async function run(ctx: AppContext, base: string, backend: Backend['name']) {
     const cells = [k.p50, k.p95, k.max].map((v) => v.toFixed(1).padStart(6)).join(' ');
     log(`  ${k.kind.padEnd(16)} ${String(k.n).padStart(3)} ${cells} ${k.listSqlP95.toFixed(1).padStart(7)} ${k.countSqlP95.toFixed(1).padStart(8)} ${k.avgItems.toFixed(0).padStart(5)} ${k.avgTotal.toFixed(0).padStart(6)}  ${decodeURIComponent(k.slowest).slice(0, 70)}`);
   }
-  log('  (p50/p95/max: HTTP round trip; pageSQL/countSQL: p95 time inside the page query and the count(*) query)');
+  log('  (p50/p95/max: HTTP round trip; pageSQL/countSQL: p95 time inside the page query and the count(*) query,');
+  log('   which are sent together; PGlite runs one at a time, so there countSQL includes waiting for the page query)');
   const all = samples.map((s) => s.ms);
 
   // 4. Export of the whole fleet as CSV (one request; the xlsx writer is the slower path and is not timed here).
@@ -366,6 +367,25 @@ async function main(): Promise<number> {
   let backend: Backend | undefined;
   let ctx: AppContext | undefined;
   let server: Server | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      // Newer contexts carry a state-event bus (a LISTEN connection on PostgreSQL): close it before the pool.
+      await (ctx as { bus?: { close(): Promise<void> } } | undefined)?.bus?.close().catch(() => undefined);
+      await ctx?.db.close().catch((err: unknown) => log(`closing the database failed: ${String(err)}`));
+      await backend?.drop().catch((err: unknown) => log(`dropping the bench database failed: ${String(err)}`));
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  // Ctrl-C must not leave a sem_bench_<pid> database on the server or a temp folder behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(1));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     backend = adminUrl ? await throwAwayDatabase(adminUrl) : { name: 'pglite', drop: async () => undefined };
     const config = loadConfig({
@@ -379,11 +399,13 @@ async function main(): Promise<number> {
       ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
     });
     log(`backend ${backend.name}${backend.name === 'pglite' ? ` in ${config.pgliteDir}` : ''}`);
+    log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (other work on the machine skews the figures)`);
     ctx = await createContext(config, silentLogger);
     server = createApp(ctx).listen(0, '127.0.0.1');
     await new Promise<void>((resolve, reject) => server!.once('listening', resolve).once('error', reject));
     const { port } = server.address() as AddressInfo;
     const result = await run(ctx, `http://127.0.0.1:${port}/api/v1`, backend.name);
+    log(`load average at the end ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
     process.stdout.write(JSON.stringify(result) + '\n');
     const missed = [
       result.importMs > 10_000 && backend.name === 'pglite' ? `importMs ${result.importMs} > 10000` : '',
@@ -395,13 +417,7 @@ async function main(): Promise<number> {
     process.stderr.write(`bench:registry failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
   } finally {
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
-    }
-    await ctx?.db.close().catch((err: unknown) => log(`closing the database failed: ${String(err)}`));
-    await backend?.drop().catch((err: unknown) => log(`dropping the bench database failed: ${String(err)}`));
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
 }
 

@@ -5,11 +5,11 @@
  * import sheet (cameras 0 … 9,999) and the bulk-inserted rest of the fleet (10,000 … 99,999)
  * never collide and every run measures the same data.
  */
-import { DEFAULT_NETWORKS, DEFAULT_TOWNS } from '../config/schema.js';
-import { COLUMNS, type ColumnField } from '../server/services/registry/columns.js';
-import type { TableCell } from '../server/services/table/table-writer.js';
-import type { StoredCameraFields } from '../server/storage/camera.repository.js';
-import type { PointClass } from '../server/domain/camera.js';
+import { DEFAULT_NETWORKS, DEFAULT_TOWNS } from '../../config/schema.js';
+import { COLUMNS, type ColumnField } from '../../server/services/registry/columns.js';
+import type { TableCell } from '../../server/services/table/table-writer.js';
+import type { StoredCameraFields } from '../../server/storage/camera.repository.js';
+import type { PointClass } from '../../server/domain/camera.js';
 
 /** mulberry32: tiny, fast, good enough for picking test data; same seed → same sequence. */
 export function seededRandom(seed: number): () => number {

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import { LivenessRepository, type RoundWrite } from '../../../server/storage/liveness.repository.js';
+import { CameraRepository, type StoredCameraFields } from '../../../server/storage/camera.repository.js';
+import type { Database, Queryable } from '../../../server/storage/db.js';
+import { backendNames, getDatabase, reset } from '../../support/backends.js';
+import { deviceId } from '../../support/cameras.js';
+
+function fields(i: number, overrides: Partial<StoredCameraFields> = {}): StoredCameraFields {
+  return {
+    deviceId: deviceId(i), idEdition: '2016', name: `cam ${i}`, network: 'sky', town: i % 2 ? 'meizhu' : 'shizi',
+    village: null, address: null, longitude: null, latitude: null, pointClass: 1, vendor: null, model: null,
+    installDate: null, ownerUnit: null, maintainer: null, tags: [], onvifUrl: null,
+    rtspMainUrl: `rtsp://127.1.0.${(i % 250) + 1}:8554/Streaming/Channels/101`, rtspSubUrl: null, username: null, passwordEnc: null,
+    ...overrides,
+  };
+}
+
+/** A Queryable on its own connection, as each worker process (or scheduler) holds one. */
+async function ownConnection(db: Database): Promise<Queryable & { release(): void }> {
+  const client = await db.connect();
+  return {
+    query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[],
+    release: () => client.release(),
+  };
+}
+
+for (const backend of backendNames()) {
+  describe(`liveness repository [${backend}]`, () => {
+    let db: Database;
+    let sut: LivenessRepository;
+    const now = new Date('2026-11-27T02:00:00Z');
+
+    before(async () => {
+      db = await getDatabase(backend);
+      sut = new LivenessRepository(db);
+    });
+    beforeEach(async () => {
+      await reset(db);
+      await new CameraRepository(db).insertMany(Array.from({ length: 300 }, (_, i) => fields(i + 1)));
+      // one without endpoints and one decommissioned: never claimed
+      await new CameraRepository(db).insertMany([fields(900, { rtspMainUrl: null })]);
+      await db.query(`UPDATE cameras SET decommissioned_at = now() WHERE device_id = $1`, [deviceId(300)]);
+      await db.query(`UPDATE camera_checks SET next_check_at = $1 WHERE next_check_at < 'infinity'`, [new Date(now.getTime() - 1000)]);
+    });
+
+    it('two claimers on separate connections never get the same camera (FOR UPDATE SKIP LOCKED)', async () => {
+      const a = await ownConnection(db);
+      const b = await ownConnection(db);
+      try {
+        // Each claimer loops on its own connection until nothing is due, as two workers would.
+        const drain = async (conn: Queryable, worker: string) => {
+          const got: string[] = [];
+          for (;;) {
+            const batch = await sut.claimDue(conn, worker, now, 25, 120_000, 0);
+            if (batch.length === 0) return got;
+            got.push(...batch.map((c) => c.id));
+          }
+        };
+        const [fromA, fromB] = await Promise.all([drain(a, 'worker-a'), drain(b, 'worker-b')]);
+        expect(fromA.length).to.be.greaterThan(0);
+        expect(fromB.length).to.be.greaterThan(0);
+        const ids = [...fromA, ...fromB];
+        expect(new Set(ids).size).to.equal(ids.length);
+        expect(ids).to.have.length(299);
+        const owners = await db.query<{ claimed_by: string; n: number }>(`SELECT claimed_by, count(*) AS n FROM camera_checks WHERE claimed_by IS NOT NULL GROUP BY 1`);
+        expect(owners.reduce((s, o) => s + o.n, 0)).to.equal(299);
+      } finally {
+        a.release();
+        b.release();
+      }
+    });
+
+    it('a claim leases the camera; when the lease runs out (crashed worker) it falls due again', async () => {
+      const first = await sut.claimDue(db, 'crashed', now, 1000, 120_000, 0);
+      expect(first).to.have.length(299);
+      expect(first[0].dueAt.getTime()).to.equal(now.getTime() - 1000);
+      expect(await sut.claimDue(db, 'other', new Date(now.getTime() + 60_000), 1000, 120_000, 0)).to.have.length(0);
+      const after = await sut.claimDue(db, 'other', new Date(now.getTime() + 120_001), 1000, 120_000, 0);
+      expect(after).to.have.length(299);
+    });
+
+    it('claims in due order and honours the look-ahead window', async () => {
+      await db.query(`UPDATE camera_checks k SET next_check_at = $1::timestamptz + make_interval(secs => (substr(c.device_id, 15)::int % 10)) FROM cameras c WHERE c.id = k.camera_id AND k.next_check_at < 'infinity'`, [now]);
+      const soon = await sut.claimDue(db, 'w', now, 1000, 120_000, 2500);
+      const due = soon.map((c) => c.dueAt.getTime());
+      expect(Math.max(...due)).to.be.at.most(now.getTime() + 2500);
+      const [left] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM camera_checks WHERE next_check_at <= $1`, [new Date(now.getTime() + 2500)]);
+      expect(left.n).to.equal(0);
+      // Earliest first: a batch limit takes the most overdue cameras.
+      const first = await sut.claimDue(db, 'w', new Date(now.getTime() + 9000), 10, 120_000, 0);
+      for (const c of first) expect(c.dueAt.getTime()).to.equal(now.getTime() + 3000);
+    });
+
+    it('writes state, outage rows and samples in one batch, but only for rounds it still owns', async () => {
+      const [mine, stolen] = await sut.claimDue(db, 'w1', now, 2, 120_000, 0);
+      await db.query(`UPDATE camera_checks SET claimed_by = 'w2' WHERE camera_id = $1`, [stolen.id]);
+      const at = new Date(now.getTime() + 500);
+      const round = (cameraId: string): RoundWrite => ({
+        cameraId, at, status: 'offline', statusSince: at, cause: 'host down: rtsp: timeout', healthStreak: 0, healthDirection: null,
+        verdict: 'offline', latencyMs: 5000, evidence: { rtsp: { ok: false, kind: 'timeout' } }, nextCheckAt: new Date(now.getTime() + 60_000), cameraChanged: true,
+        change: { from: 'online', to: 'offline', fromSince: new Date(now.getTime() - 3_600_000), town: 'meizhu', network: 'sky' },
+        sample: { verdict: 'offline', rtsp: { ok: false, ms: 5000, fail: 'timeout' } },
+      });
+      await sut.recordRounds('w1', [round(mine.id), round(stolen.id)]);
+      const [cam] = await db.query<{ status: string; status_cause: string; claimed_by: string | null; last_evidence: unknown }>(
+        'SELECT status, status_cause, claimed_by, last_evidence FROM cameras JOIN camera_checks ON camera_id = id WHERE id = $1', [mine.id]);
+      const [other] = await db.query<{ status: string }>('SELECT status FROM cameras WHERE id = $1', [stolen.id]);
+      expect(other.status).to.equal('unknown');
+      expect(cam).to.deep.include({ status: 'offline', status_cause: 'host down: rtsp: timeout', claimed_by: null });
+      expect(cam.last_evidence).to.deep.equal({ rtsp: { ok: false, kind: 'timeout' } });
+      const log = await db.query<{ camera_id: string; to_status: string; from_since: Date }>('SELECT camera_id, to_status, from_since FROM outage_log');
+      expect(log).to.have.length(1);
+      expect(log[0]).to.include({ camera_id: mine.id, to_status: 'offline' });
+      const samples = await db.query<{ camera_id: string; worker_id: string; rtsp_fail: string }>('SELECT camera_id, worker_id, rtsp_fail FROM probe_samples');
+      expect(samples).to.deep.equal([{ camera_id: mine.id, worker_id: 'w1', rtsp_fail: 'timeout' }]);
+    });
+
+    it('prunes samples older than the retention, never the outage log', async () => {
+      const [cam] = await sut.claimDue(db, 'w', now, 1, 120_000, 0);
+      const old = new Date(now.getTime() - 8 * 86_400_000);
+      await db.query(`INSERT INTO probe_samples (camera_id, at, worker_id, verdict) VALUES ($1, $2, 'w', 'online'), ($1, $3, 'w', 'online')`, [cam.id, old, now]);
+      await db.query(`INSERT INTO outage_log (camera_id, town_code, network_code, from_status, to_status, at) VALUES ($1, 'meizhu', 'sky', 'online', 'offline', $2)`, [cam.id, old]);
+      expect(await sut.pruneSamples(new Date(now.getTime() - 7 * 86_400_000))).to.equal(1);
+      expect((await db.query<{ n: number }>('SELECT count(*) AS n FROM outage_log'))[0].n).to.equal(1);
+    });
+  });
+}
