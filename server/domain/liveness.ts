@@ -49,6 +49,8 @@ export const DEFAULT_POLICY: LivenessPolicy = {
 
 // Failure kinds that prove the device answered: it is reachable, so at worst "degraded".
 const ANSWERED = new Set(['auth', 'not_found', 'no_video', 'unsupported', 'error']);
+// Failure kinds where something at the address replied, though not usefully.
+const HOST_ANSWERED = new Set(['refused', 'protocol', 'too_large']);
 
 function answered(r: CheckResult | undefined): boolean {
   return r !== undefined && (r.ok || ANSWERED.has(r.failureKind ?? ''));
@@ -68,6 +70,7 @@ function describe(name: string, r: CheckResult): string {
  *   answered  answered            degraded    both failures (device up, service broken)
  *   answered  no answer / —       degraded    failures named
  *   no answer no answer / —  ok   offline     "service down: …" (host answers TCP)
+ *   refused / protocol / too_large     offline     "service down: …" (the host replied)
  *   no answer no answer / —  fail offline     "host down: …"
  * "answered" = a failure kind showing the device replied (auth, not_found, no_video, unsupported, error).
  */
@@ -82,7 +85,9 @@ export function observe(round: CheckRound, policy: LivenessPolicy): Observation 
     return { verdict: 'online', cause: null };
   }
   if (checks.some((k) => answered(round[k]))) return { verdict: 'degraded', cause: failures.join('; ') };
-  const scope = round.tcp?.ok ? 'service down' : 'host down';
+  // A refusal, a garbled or oversized reply, or a TCP connect all prove the host itself is up.
+  const hostUp = round.tcp?.ok === true || checks.some((k) => HOST_ANSWERED.has(round[k]!.failureKind ?? ''));
+  const scope = hostUp ? 'service down' : 'host down';
   return { verdict: 'offline', cause: `${scope}: ${failures.join('; ')}` };
 }
 
@@ -139,13 +144,16 @@ export function transition(state: HealthState, obs: Observation, inMaintenance: 
 
 /**
  * The next regular check time for a camera: its own phase within the interval, so a fleet whose
- * checks started together spreads evenly and stays spread across restarts.
- *   phaseFraction ∈ [0,1) → first t > now with t ≡ phase (mod interval)
+ * checks started together spreads evenly and stays spread across restarts. A slot closer than half
+ * an interval is skipped, so an off-slot check (a new camera, a recovery) is never followed by
+ * another one moments later — no camera is checked twice in one cycle.
+ *   phaseFraction ∈ [0,1) → first t ≥ now + interval/2 with t ≡ phase (mod interval)
  */
 export function nextSlot(nowMs: number, intervalMs: number, phaseFraction: number): number {
   const phase = Math.floor(phaseFraction * intervalMs);
   const lastSlot = nowMs - ((((nowMs - phase) % intervalMs) + intervalMs) % intervalMs);
-  return lastSlot + intervalMs;
+  const next = lastSlot + intervalMs;
+  return next - nowMs < intervalMs / 2 ? next + intervalMs : next;
 }
 
 /** A stable fraction in [0,1) from a camera id (FNV-1a), the camera's phase within the interval. */

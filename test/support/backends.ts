@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../../server/storage/db.js';
 export type BackendName = 'pglite' | 'postgres';
 
 const opened = new Map<BackendName, Promise<Database>>();
+let postgresUrl: string | undefined;
 const cleanups: Array<() => Promise<void>> = [];
 
 /** The backends this run covers. */
@@ -61,7 +62,8 @@ async function openPostgres(): Promise<Database> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString(), pgliteDir: '' });
+  postgresUrl = url.toString();
+  const db = await openDatabase({ databaseUrl: postgresUrl, pgliteDir: '' });
   cleanups.push(async () => {
     await db.close();
     const again = new pg.Client({ connectionString: adminUrl });
@@ -70,6 +72,12 @@ async function openPostgres(): Promise<Database> {
     await again.end();
   });
   return db;
+}
+
+/** The URL of this run's throw-away database on the server (after getDatabase('postgres')). */
+export function postgresTestUrl(): string {
+  if (!postgresUrl) throw new Error("call getDatabase('postgres') first");
+  return postgresUrl;
 }
 
 export function testDatabaseUrl(): string | undefined {

@@ -100,6 +100,7 @@ async function converse(s: Session): Promise<Verdict> {
  *   401 and no credentials, or rejected credentials   → auth
  *   DESCRIBE 404 / 454                                → not_found; other non-2xx → error
  *   SDP without m=video                               → no_video
+ *   rtsps:// → unsupported; no host, other scheme, spaces/control characters in the URL → error
  * Facts: statusCode, server, authScheme ('none'|'basic'|'digest'), videoTracks, codec, control.
  * The socket is always destroyed before the promise settles; credentials never appear in the result.
  */
@@ -108,6 +109,7 @@ export const rtspProbe: Probe = async (target, options) => {
   const done = (verdict: Verdict, facts?: ProbeFacts): ProbeResult => ({ ...verdict, latencyMs: elapsed(start), ...(facts ? { facts } : {}) });
   const { url, credentials } = splitUserinfo(target.url.trim());
   const endpoint = endpointOf(url);
+  if (/^rtsps:\/\//i.test(url)) return done(fail('unsupported', 'rtsps:// (RTSP over TLS) is not probed'));
   if (!/^rtsp:\/\//i.test(url) || !endpoint || !isSafeRequestUrl(url)) return done(fail('error', 'not a usable rtsp:// URL'));
   const creds = target.username !== undefined ? { username: target.username, password: target.password ?? '' } : (credentials ?? null);
   const conn = new RtspConnection({

@@ -16,7 +16,8 @@ describe('liveness: observe (one round → verdict)', () => {
     ['rtsp ok, onvif times out', { rtsp: ok, onvif: fail('timeout') }, 'degraded', /^onvif: timeout$/],
     ['rtsp auth rejected only', { rtsp: fail('auth') }, 'degraded', /^rtsp: auth$/],
     ['no video stream', { rtsp: fail('no_video') }, 'degraded', /no_video/],
-    ['both silent, host answers tcp', { rtsp: fail('refused'), onvif: fail('refused'), tcp: ok }, 'offline', /^service down: rtsp: refused; onvif: refused$/],
+    ['both silent, host answers tcp', { rtsp: fail('timeout'), onvif: fail('timeout'), tcp: ok }, 'offline', /^service down: rtsp: timeout; onvif: timeout$/],
+    ['both refused: host up, services down', { rtsp: fail('refused'), onvif: fail('refused') }, 'offline', /^service down: rtsp: refused; onvif: refused$/],
     ['both silent, host silent', { rtsp: fail('timeout'), onvif: fail('timeout'), tcp: fail('timeout') }, 'offline', /^host down: /],
     ['rtsp only, silent, no tcp', { rtsp: fail('unreachable') }, 'offline', /^host down: rtsp: unreachable$/],
     ['garbage is no answer', { rtsp: fail('protocol'), tcp: ok }, 'offline', /^service down/],
@@ -88,18 +89,21 @@ describe('liveness: transition (anti-flapping)', () => {
 
 describe('liveness: schedule slots', () => {
   // now, interval, phase → next slot
+  // now, interval, phase → next slot (never sooner than half an interval)
   const table: Array<[number, number, number, number]> = [
     [0, 60_000, 0, 60_000],
-    [1_000, 60_000, 0.5, 30_000],
+    [1_000, 60_000, 0.55, 33_000],
+    [1_000, 60_000, 0.5, 90_000],
     [30_000, 60_000, 0.5, 90_000],
     [59_999, 60_000, 0.5, 90_000],
-    [125_000, 60_000, 0.25, 135_000],
+    [125_000, 60_000, 0.25, 195_000],
+    [100_000, 60_000, 0.25, 135_000],
   ];
   for (const [now, interval, phase, expected] of table) {
     it(`now=${now} phase=${phase} → ${expected}`, () => {
       const sut = nextSlot(now, interval, phase);
       expect(sut).to.equal(expected);
-      expect(sut).to.be.greaterThan(now).and.at.most(now + interval);
+      expect(sut).to.be.at.least(now + interval / 2).and.below(now + 1.5 * interval);
     });
   }
 

@@ -14,6 +14,10 @@ const VENDORS = Object.keys(IDENTITIES).filter((v) =>
 const USER = 'onvif-admin';
 const PASS = 's3cret-Pa55';
 
+/** Every connection the device accepted has closed (for a device that never hangs up, only the probe can have closed it). */
+const allClosed = (replay: Replay) =>
+  Promise.race([replay.allClosed(), new Promise((_, reject) => setTimeout(() => reject(new Error('probe left a socket open')), 2000))]);
+
 describe('onvifProbe against a replayed device on 127.0.0.1', () => {
   let replay: Replay | undefined;
 
@@ -24,7 +28,7 @@ describe('onvifProbe against a replayed device on 127.0.0.1', () => {
     // The worker clock runs in step with the capture's clock unless the test skews the device.
     const now = device.skewMs === undefined ? () => fixtureClock(device.vendor) + Date.now() - started : undefined;
     const result = await onvifProbe({ url: replay.url, ...creds }, { timeoutMs: 2000, now, ...options });
-    await Promise.race([replay.allClosed(), new Promise((_, reject) => setTimeout(() => reject(new Error('probe left a socket open')), 2000))]);
+    await allClosed(replay);
     expect(JSON.stringify(result)).to.not.include(PASS);
     return result;
   }
@@ -149,6 +153,7 @@ describe('onvifProbe against a replayed device on 127.0.0.1', () => {
     replay = await startReplay({ vendor: 'axis-q6045-e', auth: 'none' });
     const url = replay.url.replace('http://', 'http://admin:hunter2@');
     const sut = await onvifProbe({ url }, { timeoutMs: 2000 });
+    await allClosed(replay);
     expect(sut.ok).to.equal(true);
     expect(replay.calls.every((c) => !c.digest)).to.equal(true);
     expect(JSON.stringify(sut)).to.not.include('hunter2');

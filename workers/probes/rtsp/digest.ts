@@ -10,6 +10,7 @@ export interface AuthChallenge {
   params: Record<string, string>;
 }
 
+/** User name and password as configured for the camera (never logged or reported). */
 export interface Credentials {
   username: string;
   password: string;
@@ -69,6 +70,7 @@ export function parseChallenges(values: string[]): AuthChallenge[] {
 
 const HASHES: Record<string, string> = { md5: 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
 
+/** Everything that goes into one Digest `response` computation. */
 export interface DigestParams extends Credentials {
   realm: string;
   nonce: string;

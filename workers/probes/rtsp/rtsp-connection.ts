@@ -8,8 +8,10 @@ import { socketFailure } from '../socket-failure.js';
 import type { ProbeFailure } from '../types.js';
 import { RtspResponseReader, type ParseStep, type ReaderOptions, type RtspResponse } from './rtsp-message.js';
 
+/** A value or the failure that prevented it (expected failures are values, not exceptions). */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: ProbeFailure };
 
+/** Where to connect and the limits of one connection. */
 export interface ConnectionOptions {
   host: string;
   port: number;
@@ -21,6 +23,10 @@ export interface ConnectionOptions {
 
 type Waiter = (outcome: Outcome<RtspResponse | null>) => void;
 
+/**
+ * Use: `exchange()` per request (sequentially), `abort()` from the probe's overall timer, `close()` in
+ * a finally block. Never throws for network behaviour; `connections` counts TCP connects made.
+ */
 export class RtspConnection {
   private socket: net.Socket | null = null;
   private closed = true;

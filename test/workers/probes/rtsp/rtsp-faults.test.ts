@@ -47,6 +47,11 @@ describe('rtspProbe failure kinds (each bounded, no socket left open)', () => {
     expect(await settledSocketHandles(baseline)).to.be.at.most(baseline);
   });
 
+  it('unusable URLs fail without a connection', async () => {
+    const kinds = await Promise.all(['rtsps://127.0.0.1/x', 'http://127.0.0.1/x', 'rtsp:///x', 'rtsp://h/x y'].map(async (url) => (await sut({ url }, FAST)).failure?.kind));
+    expect(kinds).to.deep.equal(['unsupported', 'error', 'error', 'error']);
+  });
+
   it('accepts and never answers → timeout', async () => {
     const result = await run(null, () => {});
     expect(result.failure?.kind).to.equal('timeout');
