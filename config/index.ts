@@ -53,6 +53,7 @@ export interface LivenessConfig {
   sampleRetentionDays: number;
   sampleHealthyEveryMs: number;
   pruneCron: string;
+  vacuumCron: string;
 }
 
 /** Thrown when settings are invalid; `problems` names every bad key. */
@@ -165,6 +166,7 @@ function toLiveness(raw: RawConfig): LivenessConfig {
     sampleRetentionDays: raw.SAMPLE_RETENTION_DAYS,
     sampleHealthyEveryMs: raw.SAMPLE_HEALTHY_EVERY_S * 1000,
     pruneCron: raw.PRUNE_CRON,
+    vacuumCron: raw.VACUUM_CRON,
   };
 }
 

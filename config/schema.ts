@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** A named code list entry (a town or a network): stable code + display names. */
@@ -81,7 +82,8 @@ export const rawConfigSchema = z
     WORKER_LEASE_S: positiveInt.max(3600).default(120),
     SAMPLE_RETENTION_DAYS: positiveInt.max(3650).default(7),
     SAMPLE_HEALTHY_EVERY_S: z.coerce.number().int().min(0).default(3600),
-    PRUNE_CRON: z.string().min(9).default('17 3 * * *'),
+    PRUNE_CRON: cronExpression().default('17 3 * * *'),
+    VACUUM_CRON: cronExpression().default('*/5 * * * *'),
   })
   .strict();
 
@@ -99,6 +101,10 @@ function policyOverride() {
     })
     .partial()
     .strict();
+}
+
+function cronExpression() {
+  return z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "*/5 * * * *"');
 }
 
 function safeJson(text: string): unknown {

@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from './logger.js';
 import { openConfiguredDatabase, type Database } from './storage/db.js';
 import { CameraRepository } from './storage/camera.repository.js';
+import { MaintenanceRepository } from './storage/maintenance.repository.js';
 import { CredentialCipher } from './secrets/credential-cipher.js';
 import { loadOrCreateCameraKey } from './secrets/camera-key.js';
 import { CodeList, type Catalog } from './services/registry/catalog.js';
@@ -56,7 +57,9 @@ export async function createContext(config: Config, logger: Logger, database?: D
     schemas,
     cameras,
     registry,
-    importer: new ImportService(db, cameras, registry, schemas, cipher),
+    importer: new ImportService(db, cameras, registry, schemas, cipher, () => {
+      void new MaintenanceRepository(db).vacuumAnalyze(['cameras', 'camera_checks']).catch((err: Error) => logger.warn('vacuum after import failed', { error: err }));
+    }),
     exporter: new ExportService(cameras, catalog),
     bus: createStateEventBus(db, logger),
   };

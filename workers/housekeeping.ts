@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { LivenessConfig } from '../config/index.js';
 import type { Logger } from '../server/logger.js';
 import type { LivenessRepository } from '../server/storage/liveness.repository.js';
+import type { MaintenanceRepository } from '../server/storage/maintenance.repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -13,16 +14,35 @@ export async function pruneSamples(repo: LivenessRepository, config: LivenessCon
   return deleted;
 }
 
-/** Starts the node-cron housekeeping jobs; returns a stop function. */
-export function startHousekeeping(repo: LivenessRepository, config: LivenessConfig, timezone: string, logger: Logger): () => Promise<void> {
-  const task: ScheduledTask = cron.schedule(
-    config.pruneCron,
-    async () => {
-      await pruneSamples(repo, config, Date.now(), logger).catch((err: Error) => logger.error('pruning probe samples failed', { error: err }));
-    },
-    { timezone, name: 'prune-probe-samples', noOverlap: true },
-  );
+/**
+ * Starts the node-cron housekeeping jobs: sample pruning (PRUNE_CRON) and VACUUM of the tables the
+ * worker rewrites (VACUUM_CRON). Returns a stop function.
+ */
+export function startHousekeeping(
+  repos: { liveness: LivenessRepository; maintenance: MaintenanceRepository },
+  config: LivenessConfig,
+  timezone: string,
+  logger: Logger,
+): () => Promise<void> {
+  const tasks: ScheduledTask[] = [
+    cron.schedule(
+      config.pruneCron,
+      async () => {
+        await pruneSamples(repos.liveness, config, Date.now(), logger).catch((err: Error) => logger.error('pruning probe samples failed', { error: err }));
+      },
+      { timezone, name: 'prune-probe-samples', noOverlap: true },
+    ),
+    cron.schedule(
+      config.vacuumCron,
+      async () => {
+        await repos.maintenance
+          .vacuumAnalyze(['camera_checks', 'cameras'])
+          .catch((err: Error) => logger.error('vacuum failed', { error: err }));
+      },
+      { timezone, name: 'vacuum-check-state', noOverlap: true },
+    ),
+  ];
   return async () => {
-    await task.destroy();
+    for (const task of tasks) await task.destroy();
   };
 }

@@ -4,6 +4,7 @@ import type { CredentialCipher } from '../server/secrets/credential-cipher.js';
 import type { Database } from '../server/storage/db.js';
 import type { StateEventBus } from '../server/events/state-events.js';
 import { LivenessRepository } from '../server/storage/liveness.repository.js';
+import { MaintenanceRepository } from '../server/storage/maintenance.repository.js';
 import { startHousekeeping } from './housekeeping.js';
 import { probes as defaultProbes, type ProbeRegistry } from './probes/index.js';
 import { Scheduler, type SchedulerDeps } from './scheduler.js';
@@ -30,7 +31,12 @@ export function startWorker(
     ...extra,
   });
   scheduler.start();
-  const stopHousekeeping = startHousekeeping(repo, deps.config.liveness, deps.config.tzDisplay, deps.logger);
+  const stopHousekeeping = startHousekeeping(
+    { liveness: repo, maintenance: new MaintenanceRepository(deps.db) },
+    deps.config.liveness,
+    deps.config.tzDisplay,
+    deps.logger,
+  );
   deps.logger.info('liveness worker started', { workerId: deps.config.liveness.workerId, concurrency: deps.config.liveness.concurrency });
   return {
     scheduler,

@@ -27,6 +27,8 @@ export interface ImportReport {
   ignoredColumns: string[];
 }
 
+const LARGE_IMPORT = 1000;
+
 interface ValidRow {
   row: number;
   fields: CameraFields;
@@ -40,6 +42,8 @@ export class ImportService {
     private readonly registry: RegistryService,
     private readonly schemas: CameraInputSchemas,
     private readonly cipher: CredentialCipher,
+    /** Runs after a large import commits (e.g. VACUUM ANALYZE so lists and counts use fresh statistics). */
+    private readonly afterLargeImport: () => void = () => undefined,
   ) {}
 
   async importFile(data: Buffer, options: { dryRun: boolean; filename?: string; scope?: readonly string[] }): Promise<ImportReport> {
@@ -67,6 +71,7 @@ export class ImportService {
       return planned;
     });
     invalid.sort((a, b) => a.row - b.row);
+    if (!options.dryRun && invalid.length === 0 && plan.creates.length + plan.updates.length >= LARGE_IMPORT) this.afterLargeImport();
     return {
       dryRun: options.dryRun,
       committed: !options.dryRun && invalid.length === 0,

@@ -1,0 +1,124 @@
+/**
+ * `bench:probe` shared shapes (messages between the orchestrator and the worker child) and the
+ * arithmetic: coverage, percentiles, differences of snapshots.
+ */
+
+/** Per statement kind (`UPDATE camera_checks`, `INSERT INTO probe_samples`, `BEGIN`…): count, rows, wall ms. */
+export type DbStats = Record<string, { n: number; rows: number; ms: number }>;
+
+/** Cumulative figures of the worker child at one instant. */
+export interface Snapshot {
+  wall: number;
+  /** process.cpuUsage() user + system, ms (every thread: JS, GC helpers, libuv, PGlite). */
+  cpuMs: number;
+  /** The main (JavaScript) thread only, from /proc/self/task/<pid>/stat (10 ms ticks). */
+  mainCpuMs: number;
+  /** Event-loop busy time (performance.eventLoopUtilization().active), ms. */
+  eluActiveMs: number;
+  rounds: number;
+  claims: number;
+  written: number;
+  changes: number;
+  writeErrors: number;
+  db: DbStats;
+}
+
+/** What the worker logged per round (parallel arrays; `at` = worker clock when onRound fired). */
+export interface RoundLog {
+  ids: string[];
+  at: number[];
+  lag: number[];
+  latency: number[];
+  notOnline: number;
+}
+
+export type WorkerMessage =
+  | { type: 'started'; t0: number; ids: string[]; firstDue: number[]; openMs: number }
+  | { type: 'window'; start: Snapshot; end: Snapshot; log: RoundLog }
+  | { type: 'saturation'; start: Snapshot; end: Snapshot; made: number; rounds: number; firstAt: number; lastAt: number; latencyP50: number; latencyP99: number }
+  | { type: 'stopped'; peakRssMb: number; sampledPeakRssMb: number; loggedErrors: number }
+  | { type: 'failed'; message: string };
+
+export interface FloorResult {
+  type: 'result';
+  rounds: number;
+  failures: number;
+  cpuMs: number;
+  mainCpuMs: number;
+  wallMs: number;
+}
+
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/** Difference of two DbStats; `writes` sums rows of INSERT/UPDATE/DELETE statements. */
+export function dbDelta(a: DbStats, b: DbStats): { byKind: DbStats; writes: number } {
+  const byKind: DbStats = {};
+  let writes = 0;
+  for (const [kind, end] of Object.entries(b)) {
+    const start = a[kind] ?? { n: 0, rows: 0, ms: 0 };
+    const d = { n: end.n - start.n, rows: end.rows - start.rows, ms: end.ms - start.ms };
+    if (d.n === 0) continue;
+    byKind[kind] = d;
+    if (/^(INSERT|UPDATE|DELETE)/.test(kind)) writes += d.rows;
+  }
+  return { byKind, writes };
+}
+
+export interface Coverage {
+  coveragePct: number;
+  /** The weaker reading: share of cameras with ≥ floor(duration / interval) rounds in the window. */
+  minRoundsPct: number;
+  /** Lags of the rounds that served a due slot of the window. */
+  lags: number[];
+  slots: number;
+  slotsServed: number;
+}
+
+/**
+ * Coverage. Each camera c is seeded on its own phase slot s_c ∈ [t0, t0 + I) (the slot the engine's
+ * nextSlot keeps it on), so it falls due at s_c + k·I. Its due slots in the window are those with
+ * s_c + k·I < t0 + D. A round serves slot k when its start-due estimate (completion − latency − lag,
+ * i.e. the dueAt it was claimed with) lies within ±I/2 of s_c + k·I and it completed by `deadline`
+ * (t0 + D + probe timeout + a second). A camera is covered when every one of its due slots in the
+ * window was served: "checked at least once in every interval window it was due in".
+ */
+export function coverage(ids: string[], firstDue: number[], log: RoundLog, t0: number, durationMs: number, intervalMs: number, deadline: number): Coverage {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const end = t0 + durationMs;
+  const slotsOf = (i: number) => Math.max(0, Math.ceil((end - firstDue[i]) / intervalMs));
+  const served = ids.map((_, i) => new Uint8Array(slotsOf(i)));
+  const roundsIn = new Uint32Array(ids.length);
+  const lags: number[] = [];
+  for (let r = 0; r < log.ids.length; r++) {
+    const i = index.get(log.ids[r]);
+    if (i === undefined || log.at[r] > deadline || log.at[r] < t0) continue;
+    roundsIn[i]++;
+    const due = log.at[r] - log.latency[r] - log.lag[r];
+    const k = Math.round((due - firstDue[i]) / intervalMs);
+    if (k < 0 || k >= served[i].length || served[i][k]) continue;
+    served[i][k] = 1;
+    lags.push(log.lag[r]);
+  }
+  let covered = 0;
+  let slots = 0;
+  let slotsServed = 0;
+  const need = Math.floor(durationMs / intervalMs);
+  let enough = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const hit = served[i].reduce((a, b) => a + b, 0);
+    slots += served[i].length;
+    slotsServed += hit;
+    if (hit === served[i].length) covered++;
+    if (roundsIn[i] >= need) enough++;
+  }
+  return { coveragePct: r1((100 * covered) / ids.length), minRoundsPct: r1((100 * enough) / ids.length), lags, slots, slotsServed };
+}
+
+/** Cores used by a CPU-time delta over a wall-time delta. */
+export const cores = (cpuMs: number, wallMs: number) => Math.round((100 * cpuMs) / wallMs) / 100;
