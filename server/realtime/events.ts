@@ -1,0 +1,96 @@
+/**
+ * The console's real-time protocol, shared by the server and the client (type-only import).
+ * Events are `resource:verb`. Every camera state change carries `seq`, the id of its outage-log
+ * row: monotonically increasing and durable, so a client that reconnects — even to a restarted
+ * server — resumes from its last seq (the server replays the gap from the outage log) or, when the
+ * gap is too large, receives a fresh snapshot.
+ */
+
+export type CameraStatus = 'unknown' | 'online' | 'degraded' | 'offline' | 'maintenance';
+
+/** Active cameras of one town × network in one state. */
+export interface CountCell {
+  town: string;
+  network: string;
+  status: CameraStatus;
+  count: number;
+}
+
+/** What the console needs of a camera to draw it on the map and in lists. */
+export interface CameraSummary {
+  id: string;
+  deviceId: string;
+  name: string;
+  town: string;
+  network: string;
+  pointClass: number | null;
+  status: CameraStatus;
+  /** ISO time the current status began (null while unknown). */
+  since: string | null;
+  cause: string | null;
+  lng: number | null;
+  lat: number | null;
+}
+
+export interface CameraStateEvent {
+  seq: number;
+  cameraId: string;
+  deviceId: string;
+  name: string;
+  town: string;
+  network: string;
+  from: CameraStatus;
+  to: CameraStatus;
+  /** ISO time of the change. */
+  at: string;
+  cause: string | null;
+}
+
+export interface Snapshot {
+  /** The highest outage-log id reflected in this snapshot; resume from here. */
+  seq: number;
+  /** ISO server time the snapshot was taken. */
+  at: string;
+  counts: CountCell[];
+  /** Cameras in the client's view (its towns), every active one. */
+  cameras: CameraSummary[];
+}
+
+/** The view a client asks for; towns outside the caller's scope are ignored. */
+export interface ViewRequest {
+  /** Town codes; empty or absent = every town the client may see. */
+  towns?: string[];
+}
+
+/** Sent in the Socket.IO handshake `auth` field. */
+export interface HandshakeAuth {
+  /** Last seq the client applied; absent on first connect. */
+  lastSeq?: number;
+  view?: ViewRequest;
+}
+
+export interface ServerToClientEvents {
+  /** Full state: on first connect, or when the gap since `lastSeq` is too large to replay. */
+  'state:snapshot': (snapshot: Snapshot) => void;
+  /** A coalesced batch of changes (bursts arrive as a handful of batches, ~250 ms apart), in seq order. */
+  'camera:state': (events: CameraStateEvent[]) => void;
+  /** Authoritative counts of the towns touched by the last batch (replaces those towns' cells). */
+  'town:counts': (update: { towns: string[]; counts: CountCell[] }) => void;
+  /** After a reconnect with `lastSeq`: how the gap was closed. */
+  'state:resumed': (info: { from: number; to: number; replayed: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Changes the view (the towns whose cameras and events the client receives); answers with a snapshot. */
+  'view:set': (view: ViewRequest, ack: (snapshot: Snapshot) => void) => void;
+}
+
+/** Socket.IO room of a town: clients join the rooms of the towns in their view. */
+export function townRoom(town: string): string {
+  return `town:${town}`;
+}
+
+/** Batches are flushed this often at most; 2,000 changes in a second become a handful of messages. */
+export const COALESCE_MS = 250;
+/** A gap larger than this is answered with a snapshot instead of a replay. */
+export const MAX_REPLAY = 2000;

@@ -1,0 +1,172 @@
+/**
+ * The liveness worker of `bench:probe`, in its own process so its CPU and memory are its own.
+ * Forked by probe.bench.ts with its settings in the environment (the ordinary config keys) and
+ * `{ durationMs, leadMs, graceMs }` as argv[2].
+ *
+ * 1. Opens the database (on the embedded default: the PGlite folder the orchestrator closed) and
+ *    puts every camera on its own phase slot in [t0, t0 + interval), t0 = now + leadMs — the slot the
+ *    engine's nextSlot keeps it on, so the run starts in steady state. Starts the worker → `started`.
+ * 2. Snapshots CPU, event loop and counters at t0 and t0 + duration; after the grace sends `window`
+ *    with every round it logged.
+ * 3. On `saturate`: makes every unclaimed camera due now and measures until `seconds` pass or 90 %
+ *    are done → `saturation`. On `stop` (or SIGTERM): stops the worker, closes the database → `stopped`.
+ * Row writes and statement times are counted by wrapping pg.Client#query (same on both backends).
+ */
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadConfig } from '../../config/index.js';
+import { phaseOf } from '../../server/domain/liveness.js';
+import { createStateEventBus } from '../../server/events/create-bus.js';
+import { createLogger } from '../../server/logger.js';
+import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
+import { openConfiguredDatabase, type Database } from '../../server/storage/db.js';
+import { startWorker, type Worker } from '../../workers/worker.js';
+import { procCpuMs } from './probe-env.js';
+import { percentile, type DbStats, type RoundLog, type Snapshot, type WorkerMessage } from './probe-metrics.js';
+
+const send = (m: WorkerMessage) => process.send!(m);
+const dbStats: DbStats = {};
+
+/** Counts rows written and wall time per statement kind, for every pg client in this process. */
+function instrumentPg(): void {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, text: unknown, values?: unknown, cb?: unknown) {
+    if (typeof text !== 'string') return original.apply(this, [text, values, cb].filter((a) => a !== undefined));
+    const kind = /\b(UPDATE\s+\w+|INSERT INTO\s+\w+|DELETE FROM\s+\w+|BEGIN|COMMIT|ROLLBACK|SELECT)/i.exec(text)?.[1].replace(/\s+/g, ' ') ?? 'other';
+    const started = performance.now();
+    const count = (res?: { rowCount?: number | null }) => {
+      const s = (dbStats[kind] ??= { n: 0, rows: 0, ms: 0 });
+      s.n++;
+      s.rows += res?.rowCount ?? 0;
+      s.ms += performance.now() - started;
+    };
+    if (typeof values === 'function') [cb, values] = [values, undefined];
+    if (typeof cb === 'function') {
+      return original.call(this, text, values, (err: unknown, res: { rowCount?: number }) => {
+        count(err ? undefined : res);
+        (cb as (e: unknown, r: unknown) => void)(err, res);
+      });
+    }
+    return (original.call(this, text, values) as Promise<{ rowCount?: number }>).then((res) => (count(res), res));
+  };
+}
+
+/** First t ≥ t0 with t ≡ floor(phase · I) (mod I): the congruence nextSlot keeps. */
+function firstSlot(t0: number, intervalMs: number, phase: number): number {
+  const offset = Math.floor(phase * intervalMs);
+  return t0 + ((((offset - t0) % intervalMs) + intervalMs) % intervalMs);
+}
+
+async function seedSchedule(db: Database, intervalMs: number, leadMs: number): Promise<{ t0: number; ids: string[]; firstDue: number[] }> {
+  const ids = (await db.query<{ id: string }>(`SELECT camera_id AS id FROM camera_checks WHERE next_check_at < 'infinity'`)).map((r) => r.id);
+  const t0 = Date.now() + leadMs;
+  const firstDue = ids.map((id) => firstSlot(t0, intervalMs, phaseOf(id)));
+  await db.query(
+    `UPDATE camera_checks k SET next_check_at = v.t, claimed_by = NULL FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, t) WHERE k.camera_id = v.id`,
+    [ids, firstDue.map((t) => new Date(t))],
+  );
+  return { t0, ids, firstDue };
+}
+
+function snapshot(worker: Worker): Snapshot {
+  const cpu = process.cpuUsage();
+  const c = worker.scheduler.counters;
+  return {
+    wall: Date.now(),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    mainCpuMs: procCpuMs(process.pid, process.pid),
+    eluActiveMs: performance.eventLoopUtilization().active,
+    rounds: c.rounds,
+    claims: c.claims,
+    written: c.written,
+    changes: c.changes,
+    writeErrors: c.writeErrors,
+    db: structuredClone(dbStats),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const at = (t: number) => sleep(Math.max(0, t - Date.now()));
+
+async function main(): Promise<void> {
+  const { durationMs, leadMs, graceMs } = JSON.parse(process.argv[2]) as { durationMs: number; leadMs: number; graceMs: number };
+  instrumentPg();
+  const config = loadConfig();
+  let loggedErrors = 0;
+  const logger = createLogger(config.logLevel, (line) => {
+    if (line.includes('"level":"error"')) loggedErrors++;
+    process.stderr.write(`${line}\n`);
+  });
+  const opened = performance.now();
+  const db = await openConfiguredDatabase(config);
+  const bus = createStateEventBus(db, logger);
+  const cipher = new CredentialCipher(config.cameraSecretKey!);
+  const openMs = Math.round(performance.now() - opened);
+  const { t0, ids, firstDue } = await seedSchedule(db, config.liveness.policy.intervalMs, leadMs);
+
+  const log: RoundLog = { ids: [], at: [], lag: [], latency: [], notOnline: 0 };
+  let sampledPeak = 0;
+  const rssTimer = setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss())), 500);
+  const worker = startWorker({ config, db, cipher, bus, logger }, {
+    onRound: (info) => {
+      log.ids.push(info.cameraId);
+      log.at.push(Date.now());
+      log.lag.push(info.lagMs);
+      log.latency.push(info.latencyMs);
+      if (info.verdict !== 'online') log.notOnline++;
+    },
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(rssTimer);
+      await worker.stop();
+      await bus.close();
+      await db.close();
+      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      process.send!({ type: 'stopped', peakRssMb, sampledPeakRssMb: Math.round(sampledPeak / 1048576), loggedErrors } satisfies WorkerMessage, () => process.exit(0));
+    })());
+  process.once('SIGTERM', () => {
+    setTimeout(() => process.exit(1), 8000).unref();
+    void stop().finally(() => process.exit(1));
+  });
+  process.on('message', (m: { type: string; seconds?: number }) => {
+    if (m.type === 'stop') void stop().catch(fail);
+    if (m.type === 'saturate') void saturate(worker, db, log, m.seconds ?? 20).catch(fail);
+  });
+  send({ type: 'started', t0, ids, firstDue, openMs });
+
+  await at(t0);
+  const start = snapshot(worker);
+  await at(t0 + durationMs);
+  const end = snapshot(worker);
+  await sleep(graceMs);
+  send({ type: 'window', start, end, log });
+}
+
+/** Every unclaimed camera due now; rate over the time it takes to do 90 % of them (or `seconds`). */
+async function saturate(worker: Worker, db: Database, log: RoundLog, seconds: number): Promise<void> {
+  const from = log.ids.length;
+  const start = snapshot(worker);
+  const made = (await db.query<{ n: number }>(
+    `WITH d AS (UPDATE camera_checks SET next_check_at = now() WHERE claimed_by IS NULL AND next_check_at < 'infinity' RETURNING 1) SELECT count(*) AS n FROM d`,
+  ))[0].n;
+  const until = start.wall + seconds * 1000;
+  while (Date.now() < until && log.ids.length - from < 0.9 * made) await sleep(100);
+  const end = snapshot(worker);
+  const rounds = log.ids.length - from;
+  const latencies = log.latency.slice(from);
+  send({
+    type: 'saturation', start, end, made, rounds,
+    firstAt: log.at[from] ?? end.wall, lastAt: log.at[log.at.length - 1] ?? end.wall,
+    latencyP50: percentile(latencies, 50), latencyP99: percentile(latencies, 99),
+  });
+}
+
+function fail(err: unknown): void {
+  send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  setTimeout(() => process.exit(1), 100);
+}
+
+main().catch(fail);

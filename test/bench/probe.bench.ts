@@ -1,0 +1,226 @@
+/**
+ * Liveness benchmark: `npm run bench:probe -- --cameras 10000 --duration 120`.
+ *
+ * Processes: the camera simulator (workers/simulator/main.ts), the floor loop (floor-loop.ts) and the
+ * liveness worker (probe-worker.ts) each run as their own child, so each one's CPU and memory are its
+ * own. On the embedded default the worker child opens the PGlite folder after this process closed it.
+ *
+ * 1. Setup (untimed): simulator with N Digest cameras on --base; the cameras registered
+ *    (probe-setup.ts); the floor: `--floor-rounds` bare rounds at the worker's concurrency.
+ * 2. Steady state: the worker child puts each camera on its own phase slot in the first interval and
+ *    runs for --duration; per round it logs cameraId, lag and latency (onRound).
+ * 3. Saturation (--saturation-s, 0 = skip): every camera due at once; sustained rounds/s →
+ *    maxCamerasPerCycle = floor(rate × interval). CPU of worker, simulator and the rest of the machine
+ *    are read from /proc so the limiting party is visible.
+ * Prints one JSON line on stdout (progress on stderr); exit 1 if the worker crashed, coverage < 50 %,
+ * or anything failed. Backend: temp PGlite folder, or a throw-away `sem_bench_<pid>` on DATABASE_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { BenchChild, log, machineCpuMs, procCpuMs, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
+import { cores, coverage, dbDelta, percentile, r1, type FloorResult, type WorkerMessage } from './probe-metrics.js';
+import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
+
+type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
+
+/** CPU of the simulator and of the whole machine at one instant. */
+const outside = (sim: Simulator) => ({ wall: Date.now(), sim: procCpuMs(sim.child.pid!), machine: machineCpuMs().busy });
+type Outside = ReturnType<typeof outside>;
+
+async function runFloor(sim: Simulator, o: BenchOptions): Promise<FloorResult> {
+  const floor = new BenchChild<FloorResult | { type: 'failed' }>('floor', './floor-loop.ts', [
+    JSON.stringify({ control: sim.control, rounds: o.floorRounds, warmup: Math.ceil(o.floorRounds / 10), concurrency: o.concurrency }),
+  ], process.env);
+  try {
+    const result = (await floor.next('result', 600_000)) as FloorResult;
+    await floor.ended(5000);
+    if (result.failures > result.rounds * 0.01) throw new Error(`floor loop: ${result.failures} of ${result.rounds} rounds failed`);
+    log(`floor: ${result.rounds} rounds in ${Math.round(result.wallMs)} ms (${Math.round((result.rounds * 1000) / result.wallMs)}/s), ` +
+      `${r1((result.cpuMs * 1000) / result.rounds)} CPU ms per 1000 (main thread ${r1((result.mainCpuMs * 1000) / result.rounds)})`);
+    return result;
+  } finally {
+    await floor.kill();
+  }
+}
+
+function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['DATABASE_URL', 'PGLITE_DIR', 'CONFIG_FILE', 'LIVENESS_POLICIES']) delete env[key];
+  return {
+    ...env,
+    DATA_DIR: dataDir,
+    ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
+    CAMERA_SECRET_KEY: BENCH_KEY,
+    LOG_LEVEL: 'warn',
+    WORKER_ID: 'bench-worker',
+    CHECK_INTERVAL_S: String(o.intervalS),
+    WORKER_CONCURRENCY: String(o.concurrency),
+    WORKER_PER_HOST: String(o.perHost),
+    PROBE_TIMEOUT_MS: String(o.timeoutMs),
+  };
+}
+
+/** The steady-state window and the saturation phase; returns the figures of the JSON line. */
+async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backend: Backend, floor: FloorResult, children: BenchChild<WorkerMessage>[]) {
+  const durationMs = o.durationS * 1000;
+  const intervalMs = o.intervalS * 1000;
+  const graceMs = o.timeoutMs + 1500;
+  const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
+  const worker = new BenchChild<WorkerMessage>('worker', './probe-worker.ts', [JSON.stringify({ durationMs, leadMs: 5000, graceMs })], workerEnv(o, dataDir, backend), profile);
+  children.push(worker);
+  const started = (await worker.next('started', 120_000)) as Msg<'started'>;
+  log(`worker child up (database opened in ${started.openMs} ms); ${started.ids.length} cameras on their phase slots from t0 = now + 5 s; measuring ${o.durationS} s`);
+  let before: Outside | undefined;
+  let after: Outside | undefined;
+  const tA = setTimeout(() => (before = outside(sim)), started.t0 - Date.now());
+  const tB = setTimeout(() => (after = outside(sim)), started.t0 + durationMs - Date.now());
+  const win = (await worker.next('window', durationMs + graceMs + 60_000)) as Msg<'window'>;
+  clearTimeout(tA);
+  clearTimeout(tB);
+  const { start, end } = win;
+  const wall = end.wall - start.wall;
+  const rounds = end.rounds - start.rounds;
+  const cov = coverage(started.ids, started.firstDue, win.log, started.t0, durationMs, intervalMs, started.t0 + durationMs + graceMs);
+  const db = dbDelta(start.db, end.db);
+  const cpuMsPer1000 = ((end.cpuMs - start.cpuMs) * 1000) / rounds;
+  const mainMsPer1000 = ((end.mainCpuMs - start.mainCpuMs) * 1000) / rounds;
+  const floorCpuMsPer1000 = (floor.cpuMs * 1000) / floor.rounds;
+  log(`window: ${rounds} rounds in ${wall} ms; coverage ${cov.coveragePct}% (${cov.slotsServed}/${cov.slots} due slots served; ≥${Math.floor(durationMs / intervalMs)} rounds: ${cov.minRoundsPct}%); not online: ${win.log.notOnline}`);
+  log(`worker CPU: ${r1(cpuMsPer1000)} ms/1000 rounds (main thread ${r1(mainMsPer1000)}, other threads ${r1(cpuMsPer1000 - mainMsPer1000)}); ` +
+    `${cores(end.cpuMs - start.cpuMs, wall)} cores; event loop busy ${Math.round((100 * (end.eluActiveMs - start.eluActiveMs)) / wall)}%`);
+  if (before && after) {
+    const sim = after.sim - before.sim;
+    log(`simulator CPU ${r1((sim * 1000) / rounds)} ms/1000 rounds (${cores(sim, wall)} cores); machine busy ${cores(after.machine - before.machine, wall)} of ${os.cpus().length} cores`);
+  }
+  logDb('window', db.byKind, wall);
+  log(`scheduler: claims ${end.claims - start.claims}, written ${end.written - start.written}, state changes ${end.changes - start.changes}, write errors ${end.writeErrors - start.writeErrors}`);
+
+  const sat = o.saturationS > 0 ? await saturation(worker, sim, o, intervalMs) : undefined;
+  worker.send({ type: 'stop' });
+  const stopped = (await worker.next('stopped', 60_000)) as Msg<'stopped'>;
+  await worker.ended(10_000);
+  if (end.writeErrors > 0 || stopped.loggedErrors > 0) throw new Error(`worker reported ${end.writeErrors} write errors and logged ${stopped.loggedErrors} errors`);
+  return {
+    probesPerSec: r1(rounds / (wall / 1000)),
+    coveragePct: cov.coveragePct,
+    lagP50Ms: r1(percentile(cov.lags, 50)),
+    lagP99Ms: r1(percentile(cov.lags, 99)),
+    cpuMsPer1000: r1(cpuMsPer1000),
+    floorCpuMsPer1000: r1(floorCpuMsPer1000),
+    cpuRatio: Math.round((cpuMsPer1000 / floorCpuMsPer1000) * 100) / 100,
+    peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb),
+    dbWritesPerSec: r1(db.writes / (wall / 1000)),
+    maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null,
+    // Beyond the required keys: what the figures are made of.
+    workerMainCpuMsPer1000: r1(mainMsPer1000),
+    floorMainCpuMsPer1000: r1((floor.mainCpuMs * 1000) / floor.rounds),
+    minRoundsPct: cov.minRoundsPct,
+    lagMaxMs: r1(Math.max(...cov.lags)),
+    ...(sat ? { saturation: sat } : {}),
+  };
+}
+
+/** Every camera due at once; sustained rate and who is busy while it lasts. */
+async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, o: BenchOptions, intervalMs: number) {
+  const before = outside(sim);
+  worker.send({ type: 'saturate', seconds: o.saturationS });
+  const s = (await worker.next('saturation', o.saturationS * 1000 + 60_000)) as Msg<'saturation'>;
+  const after = outside(sim);
+  const wall = s.end.wall - s.start.wall;
+  const rate = s.rounds / (wall / 1000);
+  const workerCores = cores(s.end.cpuMs - s.start.cpuMs, wall);
+  const mainCores = cores(s.end.mainCpuMs - s.start.mainCpuMs, wall);
+  const simCores = cores(after.sim - before.sim, after.wall - before.wall);
+  const machineCores = cores(after.machine - before.machine, after.wall - before.wall);
+  const restCores = Math.round((machineCores - workerCores - simCores) * 100) / 100;
+  const elu = (s.end.eluActiveMs - s.start.eluActiveMs) / wall;
+  const db = dbDelta(s.start.db, s.end.db);
+  const n = os.cpus().length;
+  const bottleneck =
+    elu > 0.9 || mainCores > 0.9 ? 'worker main thread (event loop saturated)'
+    : machineCores > 0.9 * n ? `machine CPU (${n} cores shared: worker ${workerCores}, simulator ${simCores}, rest ${restCores})`
+    : 'not CPU: waiting on the database or the network';
+  log(`saturation: ${s.rounds} of ${s.made} cameras in ${wall} ms → ${Math.round(rate)} rounds/s; latency p50 ${r1(s.latencyP50)} ms p99 ${r1(s.latencyP99)} ms`);
+  log(`saturation CPU: worker ${workerCores} cores (main thread ${mainCores}, event loop busy ${Math.round(elu * 100)}%, ` +
+    `${r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds)} ms/1000 rounds), simulator ${simCores}, rest ${restCores}, machine ${machineCores}/${n}`);
+  logDb('saturation', db.byKind, wall);
+  log(`saturation bottleneck: ${bottleneck}`);
+  return {
+    roundsPerSec: Math.round(rate),
+    maxCamerasPerCycle: Math.floor((rate * intervalMs) / 1000),
+    cpuMsPer1000: r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds),
+    workerCores, mainCores, simulatorCores: simCores, restCores, machineCores,
+    eventLoopBusyPct: Math.round(elu * 100),
+    latencyP50Ms: r1(s.latencyP50),
+    latencyP99Ms: r1(s.latencyP99),
+    dbWritesPerSec: r1(db.writes / (wall / 1000)),
+    bottleneck,
+  };
+}
+
+function logDb(phase: string, byKind: ReturnType<typeof dbDelta>['byKind'], wall: number): void {
+  const parts = Object.entries(byKind).map(([k, v]) => `${k} ×${v.n} ${v.rows} rows ${r1(v.ms / v.n)} ms avg`);
+  log(`${phase} statements (${r1(wall / 1000)} s): ${parts.join('; ')}`);
+}
+
+async function main(): Promise<number> {
+  const o = parseOptions(process.argv.slice(2));
+  const adminUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-bench-probe-'));
+  let backend: Backend | undefined;
+  let sim: Simulator | undefined;
+  const children: BenchChild<WorkerMessage>[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const child of children) await child.kill().catch(() => undefined);
+      await stopProcess(sim?.child);
+      await backend?.drop().catch((err: unknown) => log(`dropping the bench database failed: ${String(err)}`));
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(1));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  try {
+    backend = adminUrl ? await throwAwayDatabase(adminUrl) : { name: 'pglite', drop: async () => undefined };
+    const config = loadConfig({
+      DATA_DIR: dataDir, LOG_LEVEL: 'silent', CAMERA_SECRET_KEY: BENCH_KEY, WORKER_ENABLED: 'false',
+      ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
+    });
+    log(`backend ${backend.name}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+    sim = await startSimulator(o.cameras, o.base, o.port);
+    log(`simulator: ${o.cameras} cameras from ${o.base}:${o.port} ready in ${sim.startMs} ms (control ${sim.control})`);
+    const cameras = (await (await fetch(`${sim.control}/cameras`)).json()) as SimCamera[];
+    await setupDatabase(config, cameras, o.cold);
+    const floor = await runFloor(sim, o);
+    const figures = await runWorker(sim, o, dataDir, backend, floor, children);
+    const result = { bench: 'probe', backend: backend.name, cameras: o.cameras, durationS: o.durationS, ...figures };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const missed = [
+      result.lagP99Ms > 5000 ? `lagP99Ms ${result.lagP99Ms} > 5000` : '',
+      result.cpuRatio > 1.5 ? `cpuRatio ${result.cpuRatio} > 1.5` : '',
+      backend.name === 'postgres' && result.peakRssMb > 300 ? `peakRssMb ${result.peakRssMb} > 300` : '',
+      result.maxCamerasPerCycle !== null && result.maxCamerasPerCycle < 50_000 ? `maxCamerasPerCycle ${result.maxCamerasPerCycle} < 50000 (stretch)` : '',
+    ].filter(Boolean);
+    if (missed.length > 0) log(`target missed: ${missed.join(', ')}`);
+    if (result.coveragePct < 50) throw new Error(`coverage ${result.coveragePct}% < 50%: the worker did not keep up with ${o.cameras} cameras`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`bench:probe failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench:probe failed: ${String(err)}\n`);
+    process.exit(1);
+  },
+);
