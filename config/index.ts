@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rawConfigSchema, decodeKey, type CodeName, type RawConfig } from './schema.js';
 
 export type { CodeName } from './schema.js';
@@ -27,6 +28,10 @@ export interface Config {
   readonly importRateLimitPerMinute: number;
   readonly logLevel: RawConfig['LOG_LEVEL'];
   readonly liveness: LivenessConfig;
+  /** GeoJSON of the town regions the console map draws (a county may replace it with its own). */
+  readonly mapGeojsonFile: string;
+  /** Optional XYZ base-map tiles (PGIS / 天地图) on the public-security network. */
+  readonly mapTileUrl: string | undefined;
 }
 
 export interface PolicyConfig {
@@ -65,6 +70,7 @@ export class ConfigError extends Error {
 }
 
 const KNOWN_KEYS = Object.keys(rawConfigSchema.shape);
+const DEFAULT_GEOJSON = fileURLToPath(new URL('./geo/langxi-towns.geojson', import.meta.url));
 
 /**
  * Reads settings from an optional JSON config file (`CONFIG_FILE`) overlaid by environment
@@ -131,6 +137,8 @@ function toConfig(raw: RawConfig): Config {
     importRateLimitPerMinute: raw.IMPORT_RATE_LIMIT_PER_MINUTE,
     logLevel: raw.LOG_LEVEL,
     liveness: Object.freeze(toLiveness(raw)),
+    mapGeojsonFile: path.resolve(raw.MAP_GEOJSON_FILE ?? DEFAULT_GEOJSON),
+    mapTileUrl: raw.MAP_TILE_URL,
   });
 }
 

@@ -63,6 +63,12 @@ export const rawConfigSchema = z
     RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
     IMPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // Console
+    MAP_GEOJSON_FILE: z.string().min(1).optional(),
+    MAP_TILE_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+\{z\}[^\s]*$/, 'must be an http(s) XYZ tile template containing {z}, {x} and {y}')
+      .optional(),
     // Liveness engine
     CHECK_INTERVAL_S: positiveInt.max(86_400).default(60),
     CONFIRM_RECHECKS: z.coerce.number().int().min(0).max(20).default(3),

@@ -7,6 +7,8 @@ import { mountRoutes, type RouteDef } from './http/route-table.js';
 import { cameraRoutes } from './http/routes/cameras.routes.js';
 import { catalogRoutes } from './http/routes/catalog.routes.js';
 import { buildOpenApi } from './http/openapi.js';
+import { consoleRoutes } from './http/routes/console.routes.js';
+import { serveConsole } from './http/console-static.js';
 
 /** The REST routes of /api/v1, in one list so access checks and docs can enumerate them. */
 export function apiRoutes(ctx: AppContext): RouteDef[] {
@@ -29,7 +31,36 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
       importLimiter,
       tzDisplay: ctx.config.tzDisplay,
     }),
+    ...consoleRoutes({
+      repo: ctx.consoleRepo,
+      registry: ctx.registry,
+      checkNow: ctx.checkNow,
+      county: { code: ctx.config.countyCode, name: ctx.config.countyName },
+      tz: ctx.config.tzDisplay,
+      geojsonFile: ctx.config.mapGeojsonFile,
+      tileUrl: ctx.config.mapTileUrl,
+    }),
   ];
+}
+
+/**
+ * A strict policy for the console: scripts and styles only from our own files, data only from our
+ * own origin (Socket.IO included), images also from the configured base-map tile server.
+ */
+function consoleCsp(tileUrl: string | undefined): Record<string, string[]> {
+  const tiles = tileUrl ? [new URL(tileUrl.replace(/[{}]/g, '')).origin] : [];
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:', 'blob:', ...tiles],
+    'connect-src': ["'self'"],
+    'font-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'form-action': ["'self'"],
+  };
 }
 
 /** Builds the Express app; never listens by itself, so tests mount it on an ephemeral port. */
@@ -38,7 +69,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: consoleCsp(ctx.config.mapTileUrl) } }));
   const api = express.Router();
   api.use(
     rateLimit({
@@ -56,6 +87,7 @@ export function createApp(ctx: AppContext): express.Express {
   mountRoutes(api, routes);
   api.use(notFoundHandler);
   app.use('/api/v1', api);
+  serveConsole(app);
   app.use(errorHandler(ctx.logger));
   return app;
 }

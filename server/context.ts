@@ -3,6 +3,10 @@ import type { Logger } from './logger.js';
 import { openConfiguredDatabase, type Database } from './storage/db.js';
 import { CameraRepository } from './storage/camera.repository.js';
 import { MaintenanceRepository } from './storage/maintenance.repository.js';
+import { ConsoleRepository } from './storage/console.repository.js';
+import { LivenessRepository } from './storage/liveness.repository.js';
+import { CheckNowService } from './services/liveness/check-now.service.js';
+import { probes } from '../workers/probes/index.js';
 import { CredentialCipher } from './secrets/credential-cipher.js';
 import { loadOrCreateCameraKey } from './secrets/camera-key.js';
 import { CodeList, type Catalog } from './services/registry/catalog.js';
@@ -27,6 +31,8 @@ export interface AppContext {
   exporter: ExportService;
   /** State changes from workers (any process) to this server. */
   bus: StateEventBus;
+  consoleRepo: ConsoleRepository;
+  checkNow: CheckNowService;
 }
 
 export function catalogFromConfig(config: Config): Catalog {
@@ -48,6 +54,17 @@ export async function createContext(config: Config, logger: Logger, database?: D
   const schemas = makeCameraInputSchemas(catalog);
   const cameras = new CameraRepository(db);
   const registry = new RegistryService(cameras, catalog, cipher);
+  const bus = createStateEventBus(db, logger);
+  const checkNow = new CheckNowService({
+    cameras,
+    liveness: new LivenessRepository(db),
+    probes,
+    cipher,
+    bus,
+    config: config.liveness,
+    logger,
+    claimer: `${config.liveness.workerId}/check-now`,
+  });
   return {
     config,
     logger,
@@ -61,6 +78,8 @@ export async function createContext(config: Config, logger: Logger, database?: D
       void new MaintenanceRepository(db).vacuumAnalyze(['cameras', 'camera_checks']).catch((err: Error) => logger.warn('vacuum after import failed', { error: err }));
     }),
     exporter: new ExportService(cameras, catalog),
-    bus: createStateEventBus(db, logger),
+    bus,
+    consoleRepo: new ConsoleRepository(db),
+    checkNow,
   };
 }

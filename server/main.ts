@@ -1,8 +1,8 @@
-import { once } from 'node:events';
 import { ConfigError, describeDatabase, loadConfig } from '../config/index.js';
 import { createLogger } from './logger.js';
 import { createContext } from './context.js';
-import { createApp } from './app.js';
+import { startHttpServer } from './http-server.js';
+import { ensureConsoleBuilt } from './console-build.js';
 import { startWorker, type Worker } from '../workers/worker.js';
 
 /** Composition root: config → storage → services → HTTP. */
@@ -18,16 +18,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  await ensureConsoleBuilt((line) => process.stdout.write(line + '\n'));
   const ctx = await createContext(config, logger);
   // One process tree on the embedded database: the server also runs the liveness worker.
   const worker: Worker | undefined = config.liveness.workerEnabled
     ? startWorker({ config, db: ctx.db, cipher: ctx.cipher, bus: ctx.bus, logger })
     : undefined;
-  const server = createApp(ctx).listen(config.port, config.host);
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+  const http = await startHttpServer(ctx, config.port, config.host);
+  const url = http.url;
   logger.info('server started', { url, database: describeDatabase(config) });
   process.stdout.write(`Sharp Eyes Monitor is serving ${url}\n  API: ${url}api/v1/cameras  (OpenAPI: ${url}api/v1/openapi.json)\n  database: ${describeDatabase(config)}\n  liveness worker: ${worker ? config.liveness.workerId : 'off (WORKER_ENABLED=false)'}\n`);
 
@@ -36,8 +34,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
-    server.close();
-    server.closeAllConnections();
+    await http.close();
     await worker?.stop();
     await ctx.bus.close();
     await ctx.db.close();

@@ -13,7 +13,12 @@ export function policyFor(config: LivenessConfig, pointClass: number | null): Po
  * Turns one round into what is written back (state, schedule, outage row, sample) and the
  * event announced when the state changed. Pure apart from its inputs.
  */
-export function evaluateRound(camera: ClaimedCamera, outcome: RoundOutcome, config: LivenessConfig, nowMs: number): { write: RoundWrite; event?: StateChangeEvent } {
+export function evaluateRound(
+  camera: ClaimedCamera,
+  outcome: RoundOutcome,
+  config: LivenessConfig,
+  nowMs: number,
+): { write: RoundWrite; event?: Omit<StateChangeEvent, 'seq'> } {
   const policy = policyFor(config, camera.pointClass);
   const observation = observe(outcome.round, policy);
   const inMaintenance = camera.maintenanceUntil !== null && camera.maintenanceUntil.getTime() > nowMs;
@@ -55,7 +60,7 @@ export function evaluateRound(camera: ClaimedCamera, outcome: RoundOutcome, conf
         }
       : {}),
   };
-  const event: StateChangeEvent | undefined = t.change
+  const event: Omit<StateChangeEvent, 'seq'> | undefined = t.change
     ? { cameraId: camera.id, deviceId: camera.deviceId, name: camera.name, town: camera.town, network: camera.network, from: t.change.from, to: t.change.to, at: at.toISOString(), cause }
     : undefined;
   return { write, event };

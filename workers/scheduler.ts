@@ -44,7 +44,7 @@ export class Scheduler {
   private readonly unstarted = new Set<string>();
   private readonly gate: HostGate;
   private writes: RoundWrite[] = [];
-  private events: StateChangeEvent[] = [];
+  private events: Array<Omit<StateChangeEvent, 'seq'>> = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -182,16 +182,19 @@ export class Scheduler {
       const events = this.events;
       this.writes = [];
       this.events = [];
+      let published: StateChangeEvent[];
       try {
-        await this.deps.repo.recordRounds(this.workerId, writes);
+        const seqs = await this.deps.repo.recordRounds(this.workerId, writes);
         this.counters.written += writes.length;
-        this.counters.changes += events.length;
+        // Only changes that reached the outage log are announced, each with its log id as seq.
+        published = events.filter((e) => seqs.has(e.cameraId)).map((e) => ({ ...e, seq: seqs.get(e.cameraId)! })).sort((a, b) => a.seq - b.seq);
+        this.counters.changes += published.length;
       } catch (err) {
         this.counters.writeErrors++;
         this.deps.logger.error('writing check results failed; the cameras will be rechecked when their lease ends', { rounds: writes.length, error: err as Error });
         return;
       }
-      await this.deps.bus.publish(events).catch((err: Error) => this.deps.logger.error('publishing state changes failed', { error: err }));
+      await this.deps.bus.publish(published).catch((err: Error) => this.deps.logger.error('publishing state changes failed', { error: err }));
     });
     return this.flushing;
   }

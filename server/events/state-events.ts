@@ -4,6 +4,8 @@ import type { CameraStatus } from '../domain/camera.js';
 
 /** One camera state change, as workers announce it and the console shows it. */
 export interface StateChangeEvent {
+  /** Its outage-log id: increasing and durable, the console's resume point. */
+  seq: number;
   cameraId: string;
   deviceId: string;
   name: string;

@@ -6,7 +6,8 @@ export type Permission =
   | 'cameras:read'
   | 'cameras:write'
   | 'cameras:import'
-  | 'cameras:export';
+  | 'cameras:export'
+  | 'cameras:check';
 
 /** One REST route: declared, not hidden in a chain, so tests can enumerate every route and its permission. */
 export interface RouteDef {

@@ -50,6 +50,12 @@ export interface RoundWrite {
   };
 }
 
+const CLAIMED_FIELDS = `c.id, c.device_id AS "deviceId", c.name, c.town_code AS town, c.network_code AS network,
+  c.point_class AS "pointClass", c.rtsp_main_url AS "rtspUrl", c.onvif_url AS "onvifUrl", c.username,
+  c.password_enc AS "passwordEnc", c.status, c.status_since AS "statusSince", c.status_cause AS "statusCause",
+  k.health_streak AS "healthStreak", k.health_direction AS "healthDirection", c.maintenance_until AS "maintenanceUntil",
+  k.last_sample_at AS "lastSampleAt", due.next_check_at AS "dueAt"`;
+
 /** All SQL of the liveness engine: claims, batched write-back, outage log, samples. */
 export class LivenessRepository {
   constructor(private readonly db: Database) {}
@@ -69,18 +75,18 @@ export class LivenessRepository {
        UPDATE camera_checks k SET next_check_at = $2::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $1
        FROM due JOIN cameras c ON c.id = due.camera_id
        WHERE k.camera_id = due.camera_id
-       RETURNING c.id, c.device_id AS "deviceId", c.name, c.town_code AS town, c.network_code AS network,
-         c.point_class AS "pointClass", c.rtsp_main_url AS "rtspUrl", c.onvif_url AS "onvifUrl", c.username,
-         c.password_enc AS "passwordEnc", c.status, c.status_since AS "statusSince", c.status_cause AS "statusCause",
-         k.health_streak AS "healthStreak", k.health_direction AS "healthDirection", c.maintenance_until AS "maintenanceUntil",
-         k.last_sample_at AS "lastSampleAt", due.next_check_at AS "dueAt"`,
+       RETURNING ${CLAIMED_FIELDS}`,
       [workerId, now, limit, leaseMs, lookaheadMs],
     );
   }
 
-  /** Writes a batch of rounds in one transaction: camera state (unnest), outage rows, samples. */
-  async recordRounds(workerId: string, rounds: RoundWrite[]): Promise<void> {
-    if (rounds.length === 0) return;
+  /**
+   * Writes a batch of rounds in one transaction: check state (unnest), camera status, outage rows,
+   * samples. Returns the outage-log id of each camera whose change was recorded (the event seq).
+   */
+  async recordRounds(workerId: string, rounds: RoundWrite[]): Promise<Map<string, number>> {
+    const seqs = new Map<string, number>();
+    if (rounds.length === 0) return seqs;
     await this.db.transaction(async (tx) => {
       // Only rounds whose claim is still ours are written: a lease that ran out belongs to another worker now.
       const written = await tx.query<{ id: string }>(
@@ -116,11 +122,12 @@ export class LivenessRepository {
       }
       const changes = rounds.filter((r) => r.change && mine.has(r.cameraId));
       if (changes.length > 0) {
-        await tx.query(
+        const logged = await tx.query<{ id: number; camera_id: string }>(
           `INSERT INTO outage_log (camera_id, town_code, network_code, from_status, to_status, at, from_since, cause, evidence, worker_id)
            SELECT id, town, network, from_status, to_status, at, from_since, cause, evidence, $10
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::jsonb[])
-             AS v(id, town, network, from_status, to_status, at, from_since, cause, evidence)`,
+             AS v(id, town, network, from_status, to_status, at, from_since, cause, evidence)
+           RETURNING id, camera_id`,
           [
             changes.map((r) => r.cameraId),
             changes.map((r) => r.change!.town),
@@ -134,6 +141,7 @@ export class LivenessRepository {
             workerId,
           ],
         );
+        for (const row of logged) seqs.set(row.camera_id, row.id);
       }
       const samples = rounds.filter((r) => r.sample && mine.has(r.cameraId));
       if (samples.length > 0) {
@@ -160,6 +168,26 @@ export class LivenessRepository {
         );
       }
     });
+    return seqs;
+  }
+
+  /**
+   * Claims one camera now, for an operator's "check now": only if no worker holds it (or its lease
+   * ran out). Returns null when a worker is checking it at this moment.
+   */
+  async claimOne(cameraId: string, claimer: string, now: Date, leaseMs: number): Promise<ClaimedCamera | null> {
+    const rows = await this.db.query<ClaimedCamera>(
+      `WITH due AS (
+         SELECT k.camera_id, k.next_check_at FROM camera_checks k
+         WHERE k.camera_id = $1 AND (k.claimed_by IS NULL OR k.next_check_at <= $3) AND k.next_check_at < 'infinity'
+         FOR UPDATE SKIP LOCKED)
+       UPDATE camera_checks k SET next_check_at = $3::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $2
+       FROM due JOIN cameras c ON c.id = due.camera_id
+       WHERE k.camera_id = due.camera_id
+       RETURNING ${CLAIMED_FIELDS}`,
+      [cameraId, claimer, now, leaseMs],
+    );
+    return rows[0] ?? null;
   }
 
   /** Deletes raw samples older than `before`; returns how many. */

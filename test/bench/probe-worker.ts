@@ -33,7 +33,8 @@ function instrumentPg(): void {
   const original = proto.query;
   proto.query = function (this: unknown, text: unknown, values?: unknown, cb?: unknown) {
     if (typeof text !== 'string') return original.apply(this, [text, values, cb].filter((a) => a !== undefined));
-    const kind = /\b(UPDATE\s+\w+|INSERT INTO\s+\w+|DELETE FROM\s+\w+|BEGIN|COMMIT|ROLLBACK|SELECT)/i.exec(text)?.[1].replace(/\s+/g, ' ') ?? 'other';
+    const verb = /\b(UPDATE\s+(?!SKIP)\w+|INSERT INTO\s+\w+|DELETE FROM\s+\w+)/i.exec(text) ?? /^\s*(\w+)/.exec(text);
+    const kind = (verb ? verb[1].replace(/\s+/g, ' ') : 'other') + (/^\s*WITH due AS/.test(text) ? ' (claim)' : '');
     const started = performance.now();
     const count = (res?: { rowCount?: number | null }) => {
       const s = (dbStats[kind] ??= { n: 0, rows: 0, ms: 0 });

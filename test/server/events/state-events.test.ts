@@ -5,7 +5,7 @@ import { backendNames, testDatabaseUrl } from '../../support/backends.js';
 
 function events(n: number): StateChangeEvent[] {
   return Array.from({ length: n }, (_, i) => ({
-    cameraId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, deviceId: `341821000013200${String(i).padStart(5, '0')}`,
+    seq: i + 1, cameraId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, deviceId: `341821000013200${String(i).padStart(5, '0')}`,
     name: `梅渚镇路口${i}号杆`, town: 'meizhu', network: 'sky', from: 'online', to: 'offline',
     at: new Date(1_700_000_000_000 + i).toISOString(), cause: 'host down: rtsp: timeout; onvif: timeout',
   }));

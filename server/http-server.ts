@@ -1,0 +1,39 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppContext } from './context.js';
+import { createApp } from './app.js';
+import { attachRealtime, type RealtimeHub } from './realtime/hub.js';
+
+export interface RunningHttp {
+  server: Server;
+  hub: RealtimeHub;
+  /** http://host:port/ */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens with the REST API, the console and its Socket.IO channel on one port. */
+export async function startHttpServer(ctx: AppContext, port: number, host: string): Promise<RunningHttp> {
+  const server = createApp(ctx).listen(port, host);
+  await once(server, 'listening');
+  const hub = attachRealtime(server, {
+    repo: ctx.consoleRepo,
+    bus: ctx.bus,
+    catalog: ctx.catalog,
+    logger: ctx.logger,
+    databaseUrl: ctx.db.backend === 'postgres' ? ctx.config.databaseUrl : undefined,
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    hub,
+    url: `http://${shownHost}:${address.port}/`,
+    async close() {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { Server as HttpServer } from 'node:http';
+import pg from 'pg';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type { Logger } from '../logger.js';
+import type { StateChangeEvent, StateEventBus } from '../events/state-events.js';
+import type { ConsoleRepository } from '../storage/console.repository.js';
+import type { Catalog } from '../services/registry/catalog.js';
+import {
+  COALESCE_MS,
+  MAX_REPLAY,
+  townRoom,
+  type CameraStateEvent,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  type ServerToClientEvents,
+  type Snapshot,
+  type ViewRequest,
+} from './events.js';
+
+interface SocketData {
+  towns: string[];
+}
+
+type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ConsoleServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeDeps {
+  repo: ConsoleRepository;
+  bus: StateEventBus;
+  catalog: Catalog;
+  logger: Logger;
+  /** Set on a PostgreSQL server: several server processes share Socket.IO through its adapter. */
+  databaseUrl?: string;
+  /** Towns the socket's user may see (accounts narrow this); undefined = the whole county. */
+  scopeOf?: (socket: ConsoleSocket) => readonly string[] | undefined;
+}
+
+export interface RealtimeHub {
+  io: ConsoleServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The console's live channel: a snapshot (or a replay of the gap) on connect, then state changes
+ * from any worker coalesced into batches, each socket receiving only its towns, in seq order.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): RealtimeHub {
+  const io: ConsoleServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  let adapterPool: pg.Pool | undefined;
+  if (deps.databaseUrl) {
+    adapterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 3 });
+    adapterPool.on('error', () => undefined);
+    io.adapter(createAdapter(adapterPool, { errorHandler: (err) => deps.logger.warn('socket.io adapter error', { error: err }) }));
+  }
+
+  const allTowns = deps.catalog.towns.entries.map((t) => t.code);
+  const viewOf = (socket: ConsoleSocket, view?: ViewRequest): string[] => {
+    const scope = deps.scopeOf?.(socket);
+    const allowed = scope ? allTowns.filter((t) => scope.includes(t)) : allTowns;
+    const wanted = Array.isArray(view?.towns) ? view.towns.filter((t) => typeof t === 'string') : [];
+    const chosen = wanted.length > 0 ? allowed.filter((t) => wanted.includes(t)) : allowed;
+    return chosen;
+  };
+  const snapshot = async (towns: string[]): Promise<Snapshot> => {
+    const seq = await deps.repo.maxSeq();
+    const [counts, cameras] = await Promise.all([deps.repo.counts(towns), deps.repo.summaries(towns)]);
+    return { seq, at: new Date().toISOString(), counts, cameras };
+  };
+  const enterRooms = (socket: ConsoleSocket, towns: string[]) => {
+    for (const room of socket.rooms) if (room.startsWith('town:')) void socket.leave(room);
+    socket.data.towns = towns;
+    void socket.join(towns.map(townRoom));
+  };
+
+  io.on('connection', (socket) => {
+    void (async () => {
+      const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
+      const towns = viewOf(socket, auth.view);
+      const lastSeq = Number.isSafeInteger(auth.lastSeq) && auth.lastSeq! >= 0 ? auth.lastSeq! : undefined;
+      const gap = lastSeq === undefined ? undefined : await deps.repo.changesSince(lastSeq, MAX_REPLAY + 1, towns);
+      if (gap && gap.length <= MAX_REPLAY) {
+        // Join and send in one synchronous step so no live batch slips in between.
+        enterRooms(socket, towns);
+        if (gap.length > 0) socket.emit('camera:state', gap);
+        socket.emit('town:counts', { towns, counts: await deps.repo.counts(towns) });
+        socket.emit('state:resumed', { from: lastSeq!, to: gap.at(-1)?.seq ?? lastSeq!, replayed: gap.length });
+        await catchUp(socket, gap.at(-1)?.seq ?? lastSeq!);
+      } else {
+        const snap = await snapshot(towns);
+        enterRooms(socket, towns);
+        socket.emit('state:snapshot', snap);
+        await catchUp(socket, snap.seq);
+      }
+    })().catch((err: Error) => {
+      deps.logger.error('console sync failed', { error: err });
+      socket.disconnect(true);
+    });
+
+    socket.on('view:set', (view, ack) => {
+      if (typeof ack !== 'function') return;
+      const towns = viewOf(socket, view);
+      void snapshot(towns)
+        .then((snap) => {
+          enterRooms(socket, towns);
+          ack(snap);
+        })
+        .catch((err: Error) => deps.logger.error('view change failed', { error: err }));
+    });
+  });
+
+  /** Changes committed while the first sync was being built (the client ignores seqs it has). */
+  const catchUp = async (socket: ConsoleSocket, after: number) => {
+    const missed = await deps.repo.changesSince(after, MAX_REPLAY, socket.data.towns);
+    if (missed.length > 0 && socket.connected) socket.emit('camera:state', missed);
+  };
+
+  let pending: StateChangeEvent[] = [];
+  const unsubscribe = deps.bus.subscribe((events) => {
+    pending.push(...events);
+  });
+  let flushing = false;
+  const timer = setInterval(() => {
+    if (flushing || pending.length === 0) return;
+    flushing = true;
+    const batch = pending.sort((a, b) => a.seq - b.seq);
+    pending = [];
+    void broadcast(io, deps.repo, batch)
+      .catch((err: Error) => deps.logger.error('console broadcast failed', { error: err }))
+      .finally(() => (flushing = false));
+  }, COALESCE_MS);
+
+  return {
+    io,
+    async close() {
+      clearInterval(timer);
+      unsubscribe();
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await adapterPool?.end();
+    },
+  };
+}
+
+/**
+ * One message per socket per batch: its towns' changes in seq order, then the authoritative counts
+ * of the towns touched. Local sockets only — every server process hears workers itself.
+ */
+async function broadcast(io: ConsoleServer, repo: ConsoleRepository, batch: StateChangeEvent[]): Promise<void> {
+  const touched = [...new Set(batch.map((e) => e.town))];
+  const counts = await repo.counts(touched);
+  const events: CameraStateEvent[] = batch.map((e) => ({ ...e }));
+  for (const socket of io.of('/').sockets.values()) {
+    const towns = new Set(socket.data.towns ?? []);
+    const mine = events.filter((e) => towns.has(e.town));
+    if (mine.length === 0) continue;
+    const mineTowns = touched.filter((t) => towns.has(t));
+    socket.emit('camera:state', mine);
+    socket.emit('town:counts', { towns: mineTowns, counts: counts.filter((c) => towns.has(c.town)) });
+  }
+}
