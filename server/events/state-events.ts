@@ -1,22 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
-import type { CameraStatus } from '../domain/camera.js';
+import type { CameraStateEvent } from '../realtime/events.js';
 
-/** One camera state change, as workers announce it and the console shows it. */
-export interface StateChangeEvent {
-  /** Its outage-log id: increasing and durable, the console's resume point. */
-  seq: number;
-  cameraId: string;
-  deviceId: string;
-  name: string;
-  town: string;
-  network: string;
-  from: CameraStatus;
-  to: CameraStatus;
-  /** ISO time of the change. */
-  at: string;
-  cause: string | null;
-}
+/** One camera state change, as workers announce it and the console shows it (seq = its outage-log id). */
+export type StateChangeEvent = CameraStateEvent;
 
 export type StateChangeHandler = (events: StateChangeEvent[]) => void;
 

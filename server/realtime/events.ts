@@ -6,7 +6,9 @@
  * gap is too large, receives a fresh snapshot.
  */
 
-export type CameraStatus = 'unknown' | 'online' | 'degraded' | 'offline' | 'maintenance';
+import type { CameraStatus } from '../domain/camera.js';
+
+export type { CameraStatus };
 
 /** Active cameras of one town × network in one state. */
 export interface CountCell {
