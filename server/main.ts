@@ -1,13 +1,11 @@
-import { ConfigError, describeDatabase, loadConfig } from '../config/index.js';
+import { ConfigError, describeDatabase, loadConfig, type Config } from '../config/index.js';
 import { createLogger } from './logger.js';
-import { createContext } from './context.js';
-import { startHttpServer } from './http-server.js';
 import { ensureConsoleBuilt } from './console-build.js';
-import { startWorker, type Worker } from '../workers/worker.js';
+import { startServer } from './start.js';
 
-/** Composition root: config → storage → services → HTTP. */
+/** Composition root: config → console build → storage → services → worker → HTTP. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
@@ -19,25 +17,20 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   await ensureConsoleBuilt((line) => process.stdout.write(line + '\n'));
-  const ctx = await createContext(config, logger);
-  // One process tree on the embedded database: the server also runs the liveness worker.
-  const worker: Worker | undefined = config.liveness.workerEnabled
-    ? startWorker({ config, db: ctx.db, cipher: ctx.cipher, bus: ctx.bus, logger })
-    : undefined;
-  const http = await startHttpServer(ctx, config.port, config.host);
-  const url = http.url;
+  const server = await startServer(config, logger);
+  const url = server.url;
   logger.info('server started', { url, database: describeDatabase(config) });
-  process.stdout.write(`Sharp Eyes Monitor is serving ${url}\n  API: ${url}api/v1/cameras  (OpenAPI: ${url}api/v1/openapi.json)\n  database: ${describeDatabase(config)}\n  liveness worker: ${worker ? config.liveness.workerId : 'off (WORKER_ENABLED=false)'}\n`);
+  process.stdout.write(
+    `Sharp Eyes Monitor is serving ${url}\n  API: ${url}api/v1/cameras  (OpenAPI: ${url}api/v1/openapi.json)\n` +
+      `  database: ${describeDatabase(config)}\n  liveness worker: ${server.worker ? config.liveness.workerId : 'off (WORKER_ENABLED=false)'}\n`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
-    await http.close();
-    await worker?.stop();
-    await ctx.bus.close();
-    await ctx.db.close();
+    await server.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -3,7 +3,7 @@
  * children with a typed message queue, and CPU readings from /proc (Linux) for processes and the machine.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -13,6 +13,8 @@ export const log = (msg: string) => process.stderr.write(`[bench:probe] ${msg}\n
 export interface Backend {
   name: 'pglite' | 'postgres';
   databaseUrl?: string;
+  /** The throw-away database's name on a server (its backends' CPU is measured). */
+  dbName?: string;
   drop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function throwAwayDatabase(adminUrl: string): Promise<Backend> {
   return {
     name: 'postgres',
     databaseUrl: url.toString(),
+    dbName,
     drop: async () => {
       const again = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
       await again.connect();
@@ -189,4 +192,18 @@ export function machineCpuMs(): { busy: number; total: number } {
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   const idle = v[3] + v[4];
   return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
+}
+
+/** CPU ms of the PostgreSQL backends serving `dbName` (their command line names the database). */
+export function backendsCpuMs(dbName: string): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.startsWith('postgres:') && cmd.includes(` ${dbName} `)) sum += procCpuMs(Number(pid)) || 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
 }

@@ -34,7 +34,7 @@ export interface RoundLog {
 
 export type WorkerMessage =
   | { type: 'started'; t0: number; ids: string[]; firstDue: number[]; openMs: number }
-  | { type: 'window'; start: Snapshot; end: Snapshot; log: RoundLog }
+  | { type: 'window'; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number] }
   | { type: 'saturation'; start: Snapshot; end: Snapshot; made: number; rounds: number; firstAt: number; lastAt: number; latencyP50: number; latencyP99: number }
   | { type: 'stopped'; peakRssMb: number; sampledPeakRssMb: number; loggedErrors: number }
   | { type: 'failed'; message: string };

@@ -138,12 +138,17 @@ async function main(): Promise<void> {
   });
   send({ type: 'started', t0, ids, firstDue, openMs });
 
+  // camera_checks takes two non-HOT row versions per round (claim + result both move next_check_at).
+  const tableMb = async () => (await db.query<{ b: number }>(`SELECT pg_total_relation_size('camera_checks') AS b`))[0].b / 1048576;
+  await at(t0 - 300);
+  const tableStartMb = await tableMb();
   await at(t0);
   const start = snapshot(worker);
   await at(t0 + durationMs);
   const end = snapshot(worker);
+  const tableEndMb = await tableMb();
   await sleep(graceMs);
-  send({ type: 'window', start, end, log });
+  send({ type: 'window', start, end, log, tableMb: [tableStartMb, tableEndMb] });
 }
 
 /** Every unclaimed camera due now; rate over the time it takes to do 90 % of them (or `seconds`). */

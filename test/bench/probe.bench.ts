@@ -19,15 +19,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { BenchChild, log, machineCpuMs, procCpuMs, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
+import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
 import { cores, coverage, dbDelta, percentile, r1, type FloorResult, type WorkerMessage } from './probe-metrics.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 
 type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
 
-/** CPU of the simulator and of the whole machine at one instant. */
-const outside = (sim: Simulator) => ({ wall: Date.now(), sim: procCpuMs(sim.child.pid!), machine: machineCpuMs().busy });
+/** CPU of the simulator, of the database server's backends (PostgreSQL) and of the whole machine at one instant. */
+const outside = (sim: Simulator, backend: Backend) => ({
+  wall: Date.now(),
+  sim: procCpuMs(sim.child.pid!),
+  db: backend.dbName ? backendsCpuMs(backend.dbName) : 0,
+  machine: machineCpuMs().busy,
+});
 type Outside = ReturnType<typeof outside>;
+
+/** Cores used by the simulator, the database server, and everything else beside the worker, between two readings. */
+function others(a: Outside, b: Outside, workerCores: number) {
+  const wall = b.wall - a.wall;
+  const sim = cores(b.sim - a.sim, wall);
+  const db = cores(b.db - a.db, wall);
+  const machine = cores(b.machine - a.machine, wall);
+  return { sim, db, machine, rest: Math.round((machine - workerCores - sim - db) * 100) / 100 };
+}
 
 async function runFloor(sim: Simulator, o: BenchOptions): Promise<FloorResult> {
   const floor = new BenchChild<FloorResult | { type: 'failed' }>('floor', './floor-loop.ts', [
@@ -65,20 +79,34 @@ function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.P
 /** The steady-state window and the saturation phase; returns the figures of the JSON line. */
 async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backend: Backend, floor: FloorResult, children: BenchChild<WorkerMessage>[]) {
   const durationMs = o.durationS * 1000;
-  const intervalMs = o.intervalS * 1000;
   const graceMs = o.timeoutMs + 1500;
   const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
   const worker = new BenchChild<WorkerMessage>('worker', './probe-worker.ts', [JSON.stringify({ durationMs, leadMs: 5000, graceMs })], workerEnv(o, dataDir, backend), profile);
   children.push(worker);
   const started = (await worker.next('started', 120_000)) as Msg<'started'>;
   log(`worker child up (database opened in ${started.openMs} ms); ${started.ids.length} cameras on their phase slots from t0 = now + 5 s; measuring ${o.durationS} s`);
-  let before: Outside | undefined;
-  let after: Outside | undefined;
-  const tA = setTimeout(() => (before = outside(sim)), started.t0 - Date.now());
-  const tB = setTimeout(() => (after = outside(sim)), started.t0 + durationMs - Date.now());
+  const around: Partial<Record<'before' | 'after', Outside>> = {};
+  const timers = [
+    setTimeout(() => (around.before = outside(sim, backend)), started.t0 - Date.now()),
+    setTimeout(() => (around.after = outside(sim, backend)), started.t0 + durationMs - Date.now()),
+  ];
   const win = (await worker.next('window', durationMs + graceMs + 60_000)) as Msg<'window'>;
-  clearTimeout(tA);
-  clearTimeout(tB);
+  timers.forEach(clearTimeout);
+  const figures = windowFigures(o, backend, floor, started, win, graceMs, around.before, around.after);
+
+  const sat = o.saturationS > 0 ? await saturation(worker, sim, backend, o) : undefined;
+  worker.send({ type: 'stop' });
+  const stopped = (await worker.next('stopped', 60_000)) as Msg<'stopped'>;
+  await worker.ended(10_000);
+  const writeErrors = win.end.writeErrors;
+  if (writeErrors > 0 || stopped.loggedErrors > 0) throw new Error(`worker reported ${writeErrors} write errors and logged ${stopped.loggedErrors} errors (see its log above)`);
+  return { ...figures, peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb), maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null, ...(sat ? { saturation: sat } : {}) };
+}
+
+/** Coverage, lag, CPU and writes of the steady-state window (logged on stderr too). */
+function windowFigures(o: BenchOptions, backend: Backend, floor: FloorResult, started: Msg<'started'>, win: Msg<'window'>, graceMs: number, before?: Outside, after?: Outside) {
+  const durationMs = o.durationS * 1000;
+  const intervalMs = o.intervalS * 1000;
   const { start, end } = win;
   const wall = end.wall - start.wall;
   const rounds = end.rounds - start.rounds;
@@ -90,18 +118,16 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
   log(`window: ${rounds} rounds in ${wall} ms; coverage ${cov.coveragePct}% (${cov.slotsServed}/${cov.slots} due slots served; ≥${Math.floor(durationMs / intervalMs)} rounds: ${cov.minRoundsPct}%); not online: ${win.log.notOnline}`);
   log(`worker CPU: ${r1(cpuMsPer1000)} ms/1000 rounds (main thread ${r1(mainMsPer1000)}, other threads ${r1(cpuMsPer1000 - mainMsPer1000)}); ` +
     `${cores(end.cpuMs - start.cpuMs, wall)} cores; event loop busy ${Math.round((100 * (end.eluActiveMs - start.eluActiveMs)) / wall)}%`);
-  if (before && after) {
-    const sim = after.sim - before.sim;
-    log(`simulator CPU ${r1((sim * 1000) / rounds)} ms/1000 rounds (${cores(sim, wall)} cores); machine busy ${cores(after.machine - before.machine, wall)} of ${os.cpus().length} cores`);
+  const x = before && after ? others(before, after, cores(end.cpuMs - start.cpuMs, wall)) : undefined;
+  const dbServerCpuMsPer1000 = before && after && backend.dbName ? r1(((after.db - before.db) * 1000) / rounds) : null;
+  if (x && before && after) {
+    log(`simulator CPU ${r1(((after.sim - before.sim) * 1000) / rounds)} ms/1000 rounds (${x.sim} cores)` +
+      `${dbServerCpuMsPer1000 !== null ? `; PostgreSQL backends ${dbServerCpuMsPer1000} ms/1000 rounds (${x.db} cores)` : ''}; ` +
+      `machine busy ${x.machine} of ${os.cpus().length} cores, ${x.rest} of them other processes (they skew the figures)`);
   }
   logDb('window', db.byKind, wall);
+  log(`camera_checks (table + indexes): ${r1(win.tableMb[0])} → ${r1(win.tableMb[1])} MB over the window (vacuum runs on VACUUM_CRON)`);
   log(`scheduler: claims ${end.claims - start.claims}, written ${end.written - start.written}, state changes ${end.changes - start.changes}, write errors ${end.writeErrors - start.writeErrors}`);
-
-  const sat = o.saturationS > 0 ? await saturation(worker, sim, o, intervalMs) : undefined;
-  worker.send({ type: 'stop' });
-  const stopped = (await worker.next('stopped', 60_000)) as Msg<'stopped'>;
-  await worker.ended(10_000);
-  if (end.writeErrors > 0 || stopped.loggedErrors > 0) throw new Error(`worker reported ${end.writeErrors} write errors and logged ${stopped.loggedErrors} errors`);
   return {
     probesPerSec: r1(rounds / (wall / 1000)),
     coveragePct: cov.coveragePct,
@@ -110,48 +136,54 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
     cpuMsPer1000: r1(cpuMsPer1000),
     floorCpuMsPer1000: r1(floorCpuMsPer1000),
     cpuRatio: Math.round((cpuMsPer1000 / floorCpuMsPer1000) * 100) / 100,
-    peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb),
+    peakRssMb: 0,
     dbWritesPerSec: r1(db.writes / (wall / 1000)),
-    maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null,
+    maxCamerasPerCycle: null as number | null,
     // Beyond the required keys: what the figures are made of.
     workerMainCpuMsPer1000: r1(mainMsPer1000),
     floorMainCpuMsPer1000: r1((floor.mainCpuMs * 1000) / floor.rounds),
+    dbServerCpuMsPer1000,
     minRoundsPct: cov.minRoundsPct,
     lagMaxMs: r1(Math.max(...cov.lags)),
-    ...(sat ? { saturation: sat } : {}),
+    checkTableGrowthMb: r1(win.tableMb[1] - win.tableMb[0]),
+    otherLoadCores: x ? x.rest : null,
   };
 }
 
 /** Every camera due at once; sustained rate and who is busy while it lasts. */
-async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, o: BenchOptions, intervalMs: number) {
-  const before = outside(sim);
+async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, backend: Backend, o: BenchOptions) {
+  const intervalMs = o.intervalS * 1000;
+  const before = outside(sim, backend);
   worker.send({ type: 'saturate', seconds: o.saturationS });
   const s = (await worker.next('saturation', o.saturationS * 1000 + 60_000)) as Msg<'saturation'>;
-  const after = outside(sim);
+  const after = outside(sim, backend);
   const wall = s.end.wall - s.start.wall;
   const rate = s.rounds / (wall / 1000);
   const workerCores = cores(s.end.cpuMs - s.start.cpuMs, wall);
   const mainCores = cores(s.end.mainCpuMs - s.start.mainCpuMs, wall);
-  const simCores = cores(after.sim - before.sim, after.wall - before.wall);
-  const machineCores = cores(after.machine - before.machine, after.wall - before.wall);
-  const restCores = Math.round((machineCores - workerCores - simCores) * 100) / 100;
+  const mainMsPerRound = (s.end.mainCpuMs - s.start.mainCpuMs) / s.rounds;
+  const x = others(before, after, workerCores);
   const elu = (s.end.eluActiveMs - s.start.eluActiveMs) / wall;
   const db = dbDelta(s.start.db, s.end.db);
   const n = os.cpus().length;
+  const parties = `worker ${workerCores} (main thread ${mainCores}), simulator ${x.sim}, database server ${x.db}, other ${x.rest}`;
   const bottleneck =
-    elu > 0.9 || mainCores > 0.9 ? 'worker main thread (event loop saturated)'
-    : machineCores > 0.9 * n ? `machine CPU (${n} cores shared: worker ${workerCores}, simulator ${simCores}, rest ${restCores})`
-    : 'not CPU: waiting on the database or the network';
+    mainCores >= 0.85 ? `worker main thread CPU (${mainCores} of one core)`
+    : x.machine >= 0.9 * n ? `machine CPU: all ${n} cores busy — ${parties}`
+    : 'waits: database or network (no CPU is saturated)';
   log(`saturation: ${s.rounds} of ${s.made} cameras in ${wall} ms → ${Math.round(rate)} rounds/s; latency p50 ${r1(s.latencyP50)} ms p99 ${r1(s.latencyP99)} ms`);
-  log(`saturation CPU: worker ${workerCores} cores (main thread ${mainCores}, event loop busy ${Math.round(elu * 100)}%, ` +
-    `${r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds)} ms/1000 rounds), simulator ${simCores}, rest ${restCores}, machine ${machineCores}/${n}`);
+  log(`saturation CPU: ${parties}; machine ${x.machine}/${n}; event loop busy ${Math.round(elu * 100)}%; ` +
+    `worker ${r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds)} ms/1000 rounds (main thread ${r1(mainMsPerRound * 1000)})`);
   logDb('saturation', db.byKind, wall);
   log(`saturation bottleneck: ${bottleneck}`);
   return {
     roundsPerSec: Math.round(rate),
     maxCamerasPerCycle: Math.floor((rate * intervalMs) / 1000),
+    // The ceiling if the worker's main thread had a core to itself (simulator and database elsewhere).
+    mainThreadBoundCamerasPerCycle: Math.floor(intervalMs / mainMsPerRound),
     cpuMsPer1000: r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds),
-    workerCores, mainCores, simulatorCores: simCores, restCores, machineCores,
+    mainCpuMsPer1000: r1(mainMsPerRound * 1000),
+    workerCores, mainCores, simulatorCores: x.sim, dbServerCores: x.db, otherCores: x.rest, machineCores: x.machine,
     eventLoopBusyPct: Math.round(elu * 100),
     latencyP50Ms: r1(s.latencyP50),
     latencyP99Ms: r1(s.latencyP99),

@@ -102,3 +102,20 @@ for (const backend of backendNames()) {
     });
   });
 }
+
+describe('embedded database under concurrent extended-protocol queries', () => {
+  it('never mixes one connection\'s Parse/Bind/Execute with another\'s (upstream pglite-socket issue)', async () => {
+    const db = await getDatabase('pglite');
+    const big = 'x'.repeat(1_000_000);
+    for (let round = 0; round < 60; round++) {
+      const [a, b, c] = await Promise.all([
+        db.query<{ n: number }>('SELECT length($1::text) AS n', [big]),
+        db.query<{ s: string; t: number }>('SELECT $1::text AS s, $2::int AS t', ['offline', round]),
+        db.query<{ v: number[] }>('SELECT ARRAY[$1::int, $2::int, $3::int, $4::int, $5::int] AS v', [1, 2, 3, 4, round]),
+      ]);
+      expect(a[0].n).to.equal(1_000_000);
+      expect(b[0]).to.deep.equal({ s: 'offline', t: round });
+      expect(c[0].v).to.deep.equal([1, 2, 3, 4, round]);
+    }
+  });
+});
