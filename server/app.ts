@@ -63,13 +63,18 @@ function consoleCsp(tileUrl: string | undefined): Record<string, string[]> {
   };
 }
 
+/** helmet's defaults plus ours; `upgrade-insecure-requests` is dropped: county networks serve plain http. */
+function cspDirectives(tileUrl: string | undefined): Record<string, string[] | null> {
+  return { ...consoleCsp(tileUrl), 'upgrade-insecure-requests': null };
+}
+
 /** Builds the Express app; never listens by itself, so tests mount it on an ephemeral port. */
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
-  app.use(helmet({ contentSecurityPolicy: { directives: consoleCsp(ctx.config.mapTileUrl) } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: cspDirectives(ctx.config.mapTileUrl) } }));
   const api = express.Router();
   api.use(
     rateLimit({

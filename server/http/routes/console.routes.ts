@@ -37,7 +37,16 @@ export function consoleRoutes(deps: ConsoleRouteDeps): RouteDef[] {
   return [
     {
       method: 'get', path: '/console/config', permission: 'cameras:read', summary: 'Console settings: county, time zone, map',
-      handler: () => ({ county: deps.county, tz: deps.tz, schematic: loadGeojson().schematic, tileUrl: deps.tileUrl ?? null, geojsonUrl: '/api/v1/console/towns.geojson' }),
+      handler: () => {
+        // A missing or broken map file must not take the county and time zone down with it.
+        let map: { schematic: boolean; geojsonUrl: string | null } = { schematic: false, geojsonUrl: null };
+        try {
+          map = { schematic: loadGeojson().schematic, geojsonUrl: '/api/v1/console/towns.geojson' };
+        } catch {
+          /* the console draws points only */
+        }
+        return { county: deps.county, tz: deps.tz, tileUrl: deps.tileUrl ?? null, ...map };
+      },
     },
     {
       method: 'get', path: '/console/towns.geojson', permission: 'cameras:read', summary: 'Town regions for the county map (GeoJSON)',
