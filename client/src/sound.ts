@@ -32,6 +32,14 @@ watch(soundOn, (on) => {
   }
 });
 
+// Browsers start audio suspended until the page is touched: a persisted "on" wakes up on the first click.
+window.addEventListener('pointerdown', () => {
+  if (soundOn.value) {
+    ctx ??= new AudioContext();
+    void ctx.resume();
+  }
+}, { once: true, capture: true });
+
 /** Two short tones; rate-limited so a burst is one beep. */
 export function beep(force = false): void {
   if (!soundOn.value && !force) return;

@@ -21,6 +21,8 @@ export interface PreparedMap {
   bbox: Bbox;
   /** Codes of the regions drawn (towns first, other features by their name). */
   regions: string[];
+  /** Where each region's label goes: its `seat` property, else the centroid of its largest ring. */
+  centers: Map<string, [number, number]>;
   /** No real regions: the stand-in rectangle. */
   standIn: boolean;
 }
@@ -56,6 +58,33 @@ function extend(b: Bbox, coords: unknown): void {
   for (const c of coords) extend(b, c);
 }
 
+/** Area-weighted centroid and area of a ring ([lng, lat] pairs). */
+function ringCentroid(ring: number[][]): { c: [number, number]; area: number } {
+  let a = 0;
+  let x = 0;
+  let y = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+    a += f;
+    x += (ring[j][0] + ring[i][0]) * f;
+    y += (ring[j][1] + ring[i][1]) * f;
+  }
+  if (a === 0) return { c: [ring[0]?.[0] ?? 0, ring[0]?.[1] ?? 0], area: 0 };
+  return { c: [x / (3 * a), y / (3 * a)], area: Math.abs(a / 2) };
+}
+
+function labelPoint(props: Record<string, unknown>, geometry: { type: string; coordinates: unknown }): [number, number] | undefined {
+  const seat = props.seat;
+  if (Array.isArray(seat) && typeof seat[0] === 'number' && typeof seat[1] === 'number') return [seat[0], seat[1]];
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.type === 'MultiPolygon' ? (geometry.coordinates as unknown[]) : [];
+  let best: { c: [number, number]; area: number } | undefined;
+  for (const poly of polys as number[][][][]) {
+    const r = Array.isArray(poly?.[0]) ? ringCentroid(poly[0]) : undefined;
+    if (r && (!best || r.area > best.area)) best = r;
+  }
+  return best?.c;
+}
+
 function emptyBbox(): Bbox {
   return { minLng: Infinity, minLat: Infinity, maxLng: -Infinity, maxLat: -Infinity };
 }
@@ -64,6 +93,7 @@ function emptyBbox(): Bbox {
 export function prepareGeojson(input: GeoJsonCollection, towns: readonly CodeName[]): PreparedMap {
   const bbox = emptyBbox();
   const regions: string[] = [];
+  const centers = new Map<string, [number, number]>();
   const features = (input.features ?? []).filter((f) => f && f.geometry);
   features.forEach((f, i) => {
     const props = (f.properties ??= {});
@@ -71,10 +101,12 @@ export function prepareGeojson(input: GeoJsonCollection, towns: readonly CodeNam
     const code = townOf(props, towns) ?? name;
     props[CODE_PROP] = code;
     if (!regions.includes(code)) regions.push(code);
+    const at = f.geometry ? labelPoint(props, f.geometry) : undefined;
+    if (at && !centers.has(code)) centers.set(code, at);
     extend(bbox, f.geometry?.coordinates);
   });
   if (!Number.isFinite(bbox.minLng)) throw new Error('GeoJSON has no coordinates');
-  return { geojson: { ...input, features }, bbox, regions, standIn: false };
+  return { geojson: { ...input, features }, bbox, regions, centers, standIn: false };
 }
 
 /** An invisible rectangle around the given points (or a unit box) so the geo view still works. */
@@ -92,7 +124,7 @@ export function standInMap(points: Iterable<[number, number]>): PreparedMap {
     type: 'FeatureCollection',
     features: [{ type: 'Feature', properties: { [CODE_PROP]: '' }, geometry: { type: 'Polygon', coordinates: [ring] } }],
   };
-  return { geojson, bbox, regions: [], standIn: true };
+  return { geojson, bbox, regions: [], centers: new Map(), standIn: true };
 }
 
 /** Horizontal scale for a local equirectangular view that looks like the web map (≈ Mercator). */

@@ -8,7 +8,7 @@ import { ScatterChart, type ScatterSeriesOption } from 'echarts/charts';
 import { GeoComponent, TooltipComponent, type GeoComponentOption, type TooltipComponentOption } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { CameraStatus, CameraSummary } from '../../../server/realtime/events';
-import { offlineShare, type CountView } from '../live/counts';
+import { offlineShare, onlineRate, type CountView } from '../live/counts';
 import { STATUS_COLORS, shareColor } from './colors';
 import { CODE_PROP, aspectScaleFor, type PreparedMap } from './geo';
 
@@ -27,6 +27,8 @@ export interface MapInputs {
   selectedTown: string;
   townLabel: (code: string) => string;
   statusLabel: (s: CameraStatus) => string;
+  /** "在线率" / "Online rate" */
+  rateLabel: string;
   hasTiles: boolean;
 }
 
@@ -44,6 +46,15 @@ function regionLabel(inputs: MapInputs, code: string): string {
   return `${name}\n${parts.join('{sep|/}')}`;
 }
 
+/** Hover text of a town: every state with its count, and the online rate. */
+function regionTooltip(inputs: MapInputs, code: string): string {
+  const t = inputs.counts.towns.get(code);
+  if (!t) return inputs.townLabel(code);
+  const states = SERIES_ORDER.slice().reverse().filter((s) => t[s] > 0).map((s) => `${inputs.statusLabel(s)} ${t[s]}`);
+  const rate = onlineRate(t);
+  return `${inputs.townLabel(code)} (${t.total})\n${states.join(' · ')}${rate === null ? '' : `\n${inputs.rateLabel} ${(rate * 100).toFixed(1)}%`}`;
+}
+
 /** The geo part (regions, labels); `withView` adds the initial center and zoom. */
 function geoOption(inputs: MapInputs, withView: boolean): GeoComponentOption {
   const { map, counts, selectedTown } = inputs;
@@ -51,15 +62,9 @@ function geoOption(inputs: MapInputs, withView: boolean): GeoComponentOption {
   const regions = map.regions.map((code) => {
     const tally = counts.towns.get(code);
     const selected = code === selectedTown;
-    return {
-      name: code,
-      itemStyle: {
-        areaColor: tally ? shareColor(offlineShare(tally), alpha, 27) : `rgba(60,70,85,${alpha})`,
-        borderColor: selected ? '#4fc3f7' : '#0b1016',
-        borderWidth: selected ? 3 : 1,
-      },
-      label: { fontWeight: selected ? ('bold' as const) : ('normal' as const) },
-    };
+    const areaColor = tally ? shareColor(offlineShare(tally), alpha, 27) : `rgba(60,70,85,${alpha})`;
+    // the drill-down town is the geo's (single) selection: changing it is a cheap `geoSelect` action
+    return { name: code, selected, itemStyle: { areaColor }, select: { itemStyle: { areaColor } } };
   });
   const geo: GeoComponentOption = {
     map: MAP_NAME,
@@ -68,14 +73,37 @@ function geoOption(inputs: MapInputs, withView: boolean): GeoComponentOption {
     aspectScale: aspectScaleFor(map.bbox),
     scaleLimit: { min: 0.6, max: 40 },
     silent: map.standIn,
-    selectedMode: false,
+    selectedMode: map.standIn ? false : 'single',
+    tooltip: { show: !map.standIn, formatter: (p: { name?: string }) => regionTooltip(inputs, p.name ?? '') },
+    select: { itemStyle: { borderColor: '#4fc3f7', borderWidth: 3 }, label: { show: false } },
     itemStyle: map.standIn ? { areaColor: 'transparent', borderWidth: 0 } : { areaColor: '#2b3440', borderColor: '#0b1016' },
-    emphasis: { disabled: map.standIn, itemStyle: { areaColor: undefined, borderColor: '#4fc3f7', borderWidth: 2 }, label: { show: true } },
+    emphasis: { disabled: map.standIn, itemStyle: { areaColor: undefined, borderColor: '#4fc3f7', borderWidth: 2 }, label: { show: false } },
+    label: { show: false },
+    regions,
+  };
+  if (withView) Object.assign(geo, { zoom: 1, center: [(map.bbox.minLng + map.bbox.maxLng) / 2, (map.bbox.minLat + map.bbox.maxLat) / 2], layoutCenter: ['50%', '50%'], layoutSize: '95%' });
+  return geo;
+}
+
+/** Town labels (name and counts) as a symbol-less series above the points, so dots never hide them. */
+function labelSeries(inputs: MapInputs): ScatterSeriesOption {
+  return {
+    id: 'town-labels',
+    type: 'scatter',
+    coordinateSystem: 'geo',
+    geoIndex: 0,
+    silent: true,
+    zlevel: 2,
+    symbolSize: 0,
+    animation: false,
+    tooltip: { show: false },
+    data: [...inputs.map.centers].map(([code, at]) => ({ name: code, value: at })),
     label: {
-      show: !map.standIn,
+      show: true,
+      position: 'inside',
       formatter: (p: { name?: string }) => regionLabel(inputs, p.name ?? ''),
       color: '#e6edf3',
-      backgroundColor: 'rgba(11,16,22,0.72)',
+      backgroundColor: 'rgba(11,16,22,0.7)',
       padding: [3, 6],
       borderRadius: 4,
       lineHeight: 17,
@@ -88,19 +116,28 @@ function geoOption(inputs: MapInputs, withView: boolean): GeoComponentOption {
         sep: { color: '#9aa4b2', fontSize: 12, padding: [0, 2] },
       },
     },
-    regions,
   };
-  if (withView) Object.assign(geo, { zoom: 1, center: [(map.bbox.minLng + map.bbox.maxLng) / 2, (map.bbox.minLat + map.bbox.maxLat) / 2], layoutCenter: ['50%', '50%'], layoutSize: '95%' });
-  return geo;
 }
 
-export function buildOption(inputs: MapInputs, withView: boolean): BuiltOption {
-  const points = new Map<CameraStatus, number[][]>(SERIES_ORDER.map((s) => [s, []]));
+/**
+ * The whole option, or — when `withPoints` is false (only counts or the selection changed) — the
+ * geo part alone: the series keep their data and ECharts skips rebuilding 10,000 points.
+ */
+export function buildOption(inputs: MapInputs, withView: boolean, withPoints = true): BuiltOption | { option: MapOption; ids: null } {
+  if (!withPoints) return { option: { geo: geoOption(inputs, withView), series: [labelSeries(inputs)] }, ids: null };
+  // Flat typed arrays [lng, lat, lng, lat, …]: ECharts takes them as they are in large mode.
+  const size = new Map<CameraStatus, number>(SERIES_ORDER.map((s) => [s, 0]));
+  for (const c of inputs.cameras.values()) if (c.lng !== null && c.lat !== null) size.set(c.status, (size.get(c.status) ?? 0) + 1);
+  const points = new Map<CameraStatus, Float64Array>(SERIES_ORDER.map((s) => [s, new Float64Array((size.get(s) ?? 0) * 2)]));
   const ids = new Map<CameraStatus, string[]>(SERIES_ORDER.map((s) => [s, []]));
   for (const c of inputs.cameras.values()) {
     if (c.lng === null || c.lat === null) continue;
-    points.get(c.status)?.push([c.lng, c.lat]);
-    ids.get(c.status)?.push(c.id);
+    const list = ids.get(c.status);
+    const arr = points.get(c.status);
+    if (!list || !arr) continue;
+    arr[list.length * 2] = c.lng;
+    arr[list.length * 2 + 1] = c.lat;
+    list.push(c.id);
   }
   const series: ScatterSeriesOption[] = SERIES_ORDER.map((status, i) => ({
     id: `cams-${status}`,
@@ -111,12 +148,18 @@ export function buildOption(inputs: MapInputs, withView: boolean): BuiltOption {
     large: true,
     largeThreshold: 300,
     progressive: 0,
-    symbolSize: status === 'offline' || status === 'degraded' ? 7 : 5,
+    // outages are round and larger; the healthy majority are small squares (cheaper to draw, and
+    // shape as well as colour tells states apart for colour-blind eyes)
+    symbol: status === 'offline' || status === 'degraded' ? 'circle' : 'rect',
+    symbolSize: status === 'offline' || status === 'degraded' ? 7 : 4,
+    // points on their own canvas layer: restyling a region (selection, colours) does not repaint them
+    zlevel: 1,
     z: 10 + i,
     itemStyle: { color: STATUS_COLORS[status], opacity: status === 'online' ? 0.85 : 1 },
     emphasis: { scale: 1.6 },
     animation: false,
-    data: points.get(status)!,
+    dimensions: ['lng', 'lat'],
+    data: points.get(status)! as unknown as number[][],
   }));
   const idLists = SERIES_ORDER.map((s) => ids.get(s)!);
   const pointText = (seriesIndex: number, dataIndex: number): string => {
@@ -136,7 +179,7 @@ export function buildOption(inputs: MapInputs, withView: boolean): BuiltOption {
       },
     },
     geo: geoOption(inputs, withView),
-    series,
+    series: [...series, labelSeries(inputs)],
   };
   return { option, ids: idLists };
 }
