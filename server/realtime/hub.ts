@@ -18,6 +18,8 @@ import {
   type ViewRequest,
 } from './events.js';
 
+const SNAPSHOT_SHARE_MS = 1000;
+
 interface SocketData {
   towns: string[];
 }
@@ -62,10 +64,21 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     const chosen = wanted.length > 0 ? allowed.filter((t) => wanted.includes(t)) : allowed;
     return chosen;
   };
-  const snapshot = async (towns: string[]): Promise<Snapshot> => {
-    const seq = await deps.repo.maxSeq();
-    const [counts, cameras] = await Promise.all([deps.repo.counts(towns), deps.repo.summaries(towns)]);
-    return { seq, at: new Date().toISOString(), counts, cameras };
+  // A reconnect storm (every wall screen after a server restart) shares one snapshot per view for a
+  // second; catchUp() replays whatever changed after the snapshot's seq, so sharing loses nothing.
+  const recent = new Map<string, { at: number; value: Promise<Snapshot> }>();
+  const snapshot = (towns: string[]): Promise<Snapshot> => {
+    const key = towns.join(',');
+    const hit = recent.get(key);
+    if (hit && Date.now() - hit.at < SNAPSHOT_SHARE_MS) return hit.value;
+    const value = (async () => {
+      const seq = await deps.repo.maxSeq();
+      const [counts, cameras] = await Promise.all([deps.repo.counts(towns), deps.repo.summaries(towns)]);
+      return { seq, at: new Date().toISOString(), counts, cameras };
+    })();
+    recent.set(key, { at: Date.now(), value });
+    value.catch(() => recent.delete(key));
+    return value;
   };
   const enterRooms = (socket: ConsoleSocket, towns: string[]) => {
     for (const room of socket.rooms) if (room.startsWith('town:')) void socket.leave(room);

@@ -98,8 +98,9 @@ async function measureFanout(url: string, burst: (ids: string[]) => Promise<unkn
   try {
     const received = new Array<number>(CLIENTS).fill(0);
     const doneAt = new Array<number>(CLIENTS).fill(0);
-    await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) => new Promise<void>((resolve, reject) => {
+    // Connect in waves, as wall screens and desks come up over a morning, not in one instant.
+    for (let wave = 0; wave < CLIENTS; wave += 25) await Promise.all(
+      Array.from({ length: Math.min(25, CLIENTS - wave) }, (_, k) => wave + k).map((i) => new Promise<void>((resolve, reject) => {
         const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
         sockets.push(socket);
         socket.once('state:snapshot', () => resolve());
