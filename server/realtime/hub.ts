@@ -64,18 +64,21 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     const chosen = wanted.length > 0 ? allowed.filter((t) => wanted.includes(t)) : allowed;
     return chosen;
   };
-  // A reconnect storm (every wall screen after a server restart) shares one snapshot per view for a
-  // second; catchUp() replays whatever changed after the snapshot's seq, so sharing loses nothing.
+  // A reconnect storm (every wall screen after a server restart) shares one snapshot per view while
+  // nothing new has been logged (same max seq) for up to a second: identical content, one query.
   const recent = new Map<string, { at: number; value: Promise<Snapshot> }>();
-  const snapshot = (towns: string[]): Promise<Snapshot> => {
-    const key = towns.join(',');
+  const snapshot = async (towns: string[]): Promise<Snapshot> => {
+    const seq = await deps.repo.maxSeq();
+    const key = `${seq}|${towns.join(',')}`;
     const hit = recent.get(key);
     if (hit && Date.now() - hit.at < SNAPSHOT_SHARE_MS) return hit.value;
-    const value = (async () => {
-      const seq = await deps.repo.maxSeq();
-      const [counts, cameras] = await Promise.all([deps.repo.counts(towns), deps.repo.summaries(towns)]);
-      return { seq, at: new Date().toISOString(), counts, cameras };
-    })();
+    const value = Promise.all([deps.repo.counts(towns), deps.repo.summaries(towns)]).then(([counts, cameras]) => ({
+      seq,
+      at: new Date().toISOString(),
+      counts,
+      cameras,
+    }));
+    for (const [k, v] of recent) if (Date.now() - v.at >= SNAPSHOT_SHARE_MS) recent.delete(k);
     recent.set(key, { at: Date.now(), value });
     value.catch(() => recent.delete(key));
     return value;
