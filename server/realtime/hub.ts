@@ -84,9 +84,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     return value;
   };
   const enterRooms = (socket: ConsoleSocket, towns: string[]) => {
-    for (const room of socket.rooms) if (room.startsWith('town:')) void socket.leave(room);
+    for (const room of socket.rooms) if (room.startsWith('town:') || room.startsWith('view:')) void socket.leave(room);
     socket.data.towns = towns;
-    void socket.join(towns.map(townRoom));
+    void socket.join([...towns.map(townRoom), viewRoom(towns)]);
   };
 
   io.on('connection', (socket) => {
@@ -159,18 +159,25 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
 /**
  * One message per socket per batch: its towns' changes in seq order, then the authoritative counts
- * of the towns touched. Local sockets only — every server process hears workers itself.
+ * of the towns touched. Sockets with the same view share a room, so each distinct view's message is
+ * encoded once however many screens show it. Local sockets only — every server hears workers itself.
  */
 async function broadcast(io: ConsoleServer, repo: ConsoleRepository, batch: StateChangeEvent[]): Promise<void> {
   const touched = [...new Set(batch.map((e) => e.town))];
   const counts = await repo.counts(touched);
-  const events: CameraStateEvent[] = batch.map((e) => ({ ...e }));
+  const views = new Map<string, Set<string>>();
   for (const socket of io.of('/').sockets.values()) {
-    const towns = new Set(socket.data.towns ?? []);
-    const mine = events.filter((e) => towns.has(e.town));
-    if (mine.length === 0) continue;
-    const mineTowns = touched.filter((t) => towns.has(t));
-    socket.emit('camera:state', mine);
-    socket.emit('town:counts', { towns: mineTowns, counts: counts.filter((c) => towns.has(c.town)) });
+    if (socket.data.towns) views.set(viewRoom(socket.data.towns), new Set(socket.data.towns));
   }
+  for (const [room, towns] of views) {
+    const mine: CameraStateEvent[] = batch.filter((e) => towns.has(e.town));
+    if (mine.length === 0) continue;
+    io.local.to(room).emit('camera:state', mine);
+    io.local.to(room).emit('town:counts', { towns: touched.filter((t) => towns.has(t)), counts: counts.filter((c) => towns.has(c.town)) });
+  }
+}
+
+/** The room of everyone whose view is exactly these towns. */
+function viewRoom(towns: readonly string[]): string {
+  return `view:${towns.join(',')}`;
 }
