@@ -194,16 +194,48 @@ export function machineCpuMs(): { busy: number; total: number } {
   return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
 }
 
-/** CPU ms of the PostgreSQL backends serving `dbName` (their command line names the database). */
+const backendCpu = new Map<number, number>();
+
+/**
+ * CPU ms of the PostgreSQL backends serving `dbName` (their command line names the database), summed
+ * over every backend seen so far — one that exits keeps its last reading, so the sum never drops.
+ */
 export function backendsCpuMs(dbName: string): number {
-  let sum = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.startsWith('postgres:') && cmd.includes(` ${dbName} `)) sum += procCpuMs(Number(pid)) || 0;
+      const ms = procCpuMs(Number(pid));
+      if (cmd.startsWith('postgres:') && cmd.includes(` ${dbName} `) && Number.isFinite(ms)) backendCpu.set(Number(pid), ms);
     } catch {
       // gone meanwhile
     }
   }
+  let sum = 0;
+  for (const ms of backendCpu.values()) sum += ms;
   return sum;
+}
+
+/**
+ * Samples every second how many cores processes other than `pids` (and the database's backends)
+ * keep busy, so a lag spike can be matched with someone else's burst on a shared machine.
+ */
+export function sampleOtherLoad(pids: number[], dbName?: string): { stop(): Array<{ t: number; cores: number }> } {
+  const read = () => ({
+    t: Date.now(),
+    machine: machineCpuMs().busy,
+    ours: pids.reduce((a, pid) => a + (procCpuMs(pid) || 0), 0) + (dbName ? backendsCpuMs(dbName) : 0),
+  });
+  let last = read();
+  const series: Array<{ t: number; cores: number }> = [];
+  const timer = setInterval(() => {
+    const now = read();
+    series.push({ t: now.t, cores: Math.max(0, (now.machine - last.machine - (now.ours - last.ours)) / (now.t - last.t)) });
+    last = now;
+  }, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return series;
+    },
+  };
 }

@@ -33,9 +33,9 @@ export interface RoundLog {
 }
 
 export type WorkerMessage =
-  | { type: 'started'; t0: number; ids: string[]; firstDue: number[]; openMs: number }
-  | { type: 'window'; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number] }
-  | { type: 'saturation'; start: Snapshot; end: Snapshot; made: number; rounds: number; firstAt: number; lastAt: number; latencyP50: number; latencyP99: number }
+  | { type: 'started'; begin: number; t0: number; ids: string[]; firstDue: number[]; openMs: number }
+  | { type: 'window'; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number]; loopDelayMs: { p99: number; max: number } }
+  | { type: 'saturation'; start: Snapshot; end: Snapshot; made: number; rounds: number; notOnline: number; firstAt: number; lastAt: number; latencyP50: number; latencyP99: number }
   | { type: 'stopped'; peakRssMb: number; sampledPeakRssMb: number; loggedErrors: number }
   | { type: 'failed'; message: string };
 
@@ -81,18 +81,19 @@ export interface Coverage {
 }
 
 /**
- * Coverage. Each camera c is seeded on its own phase slot s_c ∈ [t0, t0 + I) (the slot the engine's
- * nextSlot keeps it on), so it falls due at s_c + k·I. Its due slots in the window are those with
- * s_c + k·I < t0 + D. A round serves slot k when its start-due estimate (completion − latency − lag,
- * i.e. the dueAt it was claimed with) lies within ±I/2 of s_c + k·I and it completed by `deadline`
+ * Coverage. Each camera c is seeded on its own phase slot s_c (the slot the engine's nextSlot keeps
+ * it on), so it falls due at s_c + k·I. Its due slots in the window are those with
+ * t0 ≤ s_c + k·I < t0 + D. A round serves a slot when its start-due estimate (completion − latency −
+ * lag, i.e. the dueAt it was claimed with) lies within ±I/2 of it and it completed by `deadline`
  * (t0 + D + probe timeout + a second). A camera is covered when every one of its due slots in the
  * window was served: "checked at least once in every interval window it was due in".
  */
 export function coverage(ids: string[], firstDue: number[], log: RoundLog, t0: number, durationMs: number, intervalMs: number, deadline: number): Coverage {
   const index = new Map(ids.map((id, i) => [id, i]));
   const end = t0 + durationMs;
-  const slotsOf = (i: number) => Math.max(0, Math.ceil((end - firstDue[i]) / intervalMs));
-  const served = ids.map((_, i) => new Uint8Array(slotsOf(i)));
+  // Index of the camera's first slot in the window, and how many it has there.
+  const k0 = firstDue.map((s) => Math.max(0, Math.ceil((t0 - s) / intervalMs)));
+  const served = ids.map((_, i) => new Uint8Array(Math.max(0, Math.ceil((end - firstDue[i]) / intervalMs) - k0[i])));
   const roundsIn = new Uint32Array(ids.length);
   const lags: number[] = [];
   for (let r = 0; r < log.ids.length; r++) {
@@ -100,7 +101,7 @@ export function coverage(ids: string[], firstDue: number[], log: RoundLog, t0: n
     if (i === undefined || log.at[r] > deadline || log.at[r] < t0) continue;
     roundsIn[i]++;
     const due = log.at[r] - log.latency[r] - log.lag[r];
-    const k = Math.round((due - firstDue[i]) / intervalMs);
+    const k = Math.round((due - firstDue[i]) / intervalMs) - k0[i];
     if (k < 0 || k >= served[i].length || served[i][k]) continue;
     served[i][k] = 1;
     lags.push(log.lag[r]);
@@ -122,3 +123,22 @@ export function coverage(ids: string[], firstDue: number[], log: RoundLog, t0: n
 
 /** Cores used by a CPU-time delta over a wall-time delta. */
 export const cores = (cpuMs: number, wallMs: number) => Math.round((100 * cpuMs) / wallMs) / 100;
+
+/** Rounds due in [from, to) that started more than `thresholdMs` late: how many, and when (s after `from`) the first, worst and last were due. */
+export function lateRounds(log: RoundLog, from: number, to: number, thresholdMs: number): { count: number; firstS: number; worstS: number; lastS: number } {
+  let count = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  let worst = -1;
+  let worstAt = NaN;
+  for (let r = 0; r < log.lag.length; r++) {
+    const due = log.at[r] - log.latency[r] - log.lag[r];
+    if (log.lag[r] <= thresholdMs || due < from || due >= to) continue;
+    const s = (due - from) / 1000;
+    count++;
+    first = Math.min(first, s);
+    last = Math.max(last, s);
+    if (log.lag[r] > worst) [worst, worstAt] = [log.lag[r], s];
+  }
+  return { count, firstS: r1(first), worstS: r1(worstAt), lastS: r1(last) };
+}

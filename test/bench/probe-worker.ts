@@ -1,18 +1,19 @@
 /**
  * The liveness worker of `bench:probe`, in its own process so its CPU and memory are its own.
  * Forked by probe.bench.ts with its settings in the environment (the ordinary config keys) and
- * `{ durationMs, leadMs, graceMs }` as argv[2].
+ * `{ durationMs, leadMs, warmupMs, graceMs }` as argv[2].
  *
  * 1. Opens the database (on the embedded default: the PGlite folder the orchestrator closed) and
- *    puts every camera on its own phase slot in [t0, t0 + interval), t0 = now + leadMs — the slot the
- *    engine's nextSlot keeps it on, so the run starts in steady state. Starts the worker → `started`.
- * 2. Snapshots CPU, event loop and counters at t0 and t0 + duration; after the grace sends `window`
- *    with every round it logged.
+ *    puts every camera on its own phase slot in [begin, begin + interval), begin = now + leadMs — the
+ *    slot the engine's nextSlot keeps it on, so the run starts in steady state. Starts the worker → `started`.
+ * 2. After `warmupMs` of probing (JIT, connection pools, first flushes), snapshots CPU, event loop and
+ *    counters at t0 = begin + warmupMs and t0 + duration; after the grace sends `window` with every
+ *    round it logged.
  * 3. On `saturate`: makes every unclaimed camera due now and measures until `seconds` pass or 90 %
  *    are done → `saturation`. On `stop` (or SIGTERM): stops the worker, closes the database → `stopped`.
  * Row writes and statement times are counted by wrapping pg.Client#query (same on both backends).
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../../config/index.js';
 import { phaseOf } from '../../server/domain/liveness.js';
@@ -59,15 +60,15 @@ function firstSlot(t0: number, intervalMs: number, phase: number): number {
   return t0 + ((((offset - t0) % intervalMs) + intervalMs) % intervalMs);
 }
 
-async function seedSchedule(db: Database, intervalMs: number, leadMs: number): Promise<{ t0: number; ids: string[]; firstDue: number[] }> {
+async function seedSchedule(db: Database, intervalMs: number, leadMs: number): Promise<{ begin: number; ids: string[]; firstDue: number[] }> {
   const ids = (await db.query<{ id: string }>(`SELECT camera_id AS id FROM camera_checks WHERE next_check_at < 'infinity'`)).map((r) => r.id);
-  const t0 = Date.now() + leadMs;
-  const firstDue = ids.map((id) => firstSlot(t0, intervalMs, phaseOf(id)));
+  const begin = Date.now() + leadMs;
+  const firstDue = ids.map((id) => firstSlot(begin, intervalMs, phaseOf(id)));
   await db.query(
     `UPDATE camera_checks k SET next_check_at = v.t, claimed_by = NULL FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, t) WHERE k.camera_id = v.id`,
     [ids, firstDue.map((t) => new Date(t))],
   );
-  return { t0, ids, firstDue };
+  return { begin, ids, firstDue };
 }
 
 function snapshot(worker: Worker): Snapshot {
@@ -91,7 +92,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = (t: number) => sleep(Math.max(0, t - Date.now()));
 
 async function main(): Promise<void> {
-  const { durationMs, leadMs, graceMs } = JSON.parse(process.argv[2]) as { durationMs: number; leadMs: number; graceMs: number };
+  const { durationMs, leadMs, warmupMs, graceMs } = JSON.parse(process.argv[2]) as { durationMs: number; leadMs: number; warmupMs: number; graceMs: number };
   instrumentPg();
   const config = loadConfig();
   let loggedErrors = 0;
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
   const bus = createStateEventBus(db, logger);
   const cipher = new CredentialCipher(config.cameraSecretKey!);
   const openMs = Math.round(performance.now() - opened);
-  const { t0, ids, firstDue } = await seedSchedule(db, config.liveness.policy.intervalMs, leadMs);
+  const { begin, ids, firstDue } = await seedSchedule(db, config.liveness.policy.intervalMs, leadMs);
+  const t0 = begin + warmupMs;
 
   const log: RoundLog = { ids: [], at: [], lag: [], latency: [], notOnline: 0 };
   let sampledPeak = 0;
@@ -136,24 +138,29 @@ async function main(): Promise<void> {
     if (m.type === 'stop') void stop().catch(fail);
     if (m.type === 'saturate') void saturate(worker, db, log, m.seconds ?? 20).catch(fail);
   });
-  send({ type: 'started', t0, ids, firstDue, openMs });
+  send({ type: 'started', begin, t0, ids, firstDue, openMs });
 
   // camera_checks takes two non-HOT row versions per round (claim + result both move next_check_at).
   const tableMb = async () => (await db.query<{ b: number }>(`SELECT pg_total_relation_size('camera_checks') AS b`))[0].b / 1048576;
   await at(t0 - 300);
   const tableStartMb = await tableMb();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
   await at(t0);
+  delay.enable();
   const start = snapshot(worker);
   await at(t0 + durationMs);
   const end = snapshot(worker);
+  delay.disable();
   const tableEndMb = await tableMb();
   await sleep(graceMs);
-  send({ type: 'window', start, end, log, tableMb: [tableStartMb, tableEndMb] });
+  const loopDelayMs = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+  send({ type: 'window', start, end, log, tableMb: [tableStartMb, tableEndMb], loopDelayMs });
 }
 
 /** Every unclaimed camera due now; rate over the time it takes to do 90 % of them (or `seconds`). */
 async function saturate(worker: Worker, db: Database, log: RoundLog, seconds: number): Promise<void> {
   const from = log.ids.length;
+  const notOnlineBefore = log.notOnline;
   const start = snapshot(worker);
   const made = (await db.query<{ n: number }>(
     `WITH d AS (UPDATE camera_checks SET next_check_at = now() WHERE claimed_by IS NULL AND next_check_at < 'infinity' RETURNING 1) SELECT count(*) AS n FROM d`,
@@ -164,7 +171,7 @@ async function saturate(worker: Worker, db: Database, log: RoundLog, seconds: nu
   const rounds = log.ids.length - from;
   const latencies = log.latency.slice(from);
   send({
-    type: 'saturation', start, end, made, rounds,
+    type: 'saturation', start, end, made, rounds, notOnline: log.notOnline - notOnlineBefore,
     firstAt: log.at[from] ?? end.wall, lastAt: log.at[log.at.length - 1] ?? end.wall,
     latencyP50: percentile(latencies, 50), latencyP99: percentile(latencies, 99),
   });

@@ -19,8 +19,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
-import { cores, coverage, dbDelta, percentile, r1, type FloorResult, type WorkerMessage } from './probe-metrics.js';
+import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, sampleOtherLoad, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
+import { cores, coverage, dbDelta, lateRounds, percentile, r1, type FloorResult, type WorkerMessage } from './probe-metrics.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 
 type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
@@ -81,18 +81,25 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
   const durationMs = o.durationS * 1000;
   const graceMs = o.timeoutMs + 1500;
   const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
-  const worker = new BenchChild<WorkerMessage>('worker', './probe-worker.ts', [JSON.stringify({ durationMs, leadMs: 5000, graceMs })], workerEnv(o, dataDir, backend), profile);
+  const args = JSON.stringify({ durationMs, leadMs: 5000, warmupMs: o.warmupS * 1000, graceMs });
+  const worker = new BenchChild<WorkerMessage>('worker', './probe-worker.ts', [args], workerEnv(o, dataDir, backend), profile);
   children.push(worker);
   const started = (await worker.next('started', 120_000)) as Msg<'started'>;
-  log(`worker child up (database opened in ${started.openMs} ms); ${started.ids.length} cameras on their phase slots from t0 = now + 5 s; measuring ${o.durationS} s`);
+  log(`worker child up (database opened in ${started.openMs} ms); ${started.ids.length} cameras on their phase slots from now + 5 s; ` +
+    `measuring ${o.durationS} s after ${o.warmupS} s of warm-up`);
   const around: Partial<Record<'before' | 'after', Outside>> = {};
+  let sampler: ReturnType<typeof sampleOtherLoad> | undefined;
   const timers = [
-    setTimeout(() => (around.before = outside(sim, backend)), started.t0 - Date.now()),
+    setTimeout(() => {
+      around.before = outside(sim, backend);
+      sampler = sampleOtherLoad([sim.child.pid!, worker.child.pid!, process.pid], backend.dbName);
+    }, started.t0 - Date.now()),
     setTimeout(() => (around.after = outside(sim, backend)), started.t0 + durationMs - Date.now()),
   ];
   const win = (await worker.next('window', durationMs + graceMs + 60_000)) as Msg<'window'>;
   timers.forEach(clearTimeout);
-  const figures = windowFigures(o, backend, floor, started, win, graceMs, around.before, around.after);
+  const load = sampler?.stop() ?? [];
+  const figures = windowFigures(o, backend, floor, started, win, graceMs, around.before, around.after, load);
 
   const sat = o.saturationS > 0 ? await saturation(worker, sim, backend, o) : undefined;
   worker.send({ type: 'stop' });
@@ -104,7 +111,10 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
 }
 
 /** Coverage, lag, CPU and writes of the steady-state window (logged on stderr too). */
-function windowFigures(o: BenchOptions, backend: Backend, floor: FloorResult, started: Msg<'started'>, win: Msg<'window'>, graceMs: number, before?: Outside, after?: Outside) {
+function windowFigures(
+  o: BenchOptions, backend: Backend, floor: FloorResult, started: Msg<'started'>, win: Msg<'window'>, graceMs: number,
+  before: Outside | undefined, after: Outside | undefined, load: Array<{ t: number; cores: number }>,
+) {
   const durationMs = o.durationS * 1000;
   const intervalMs = o.intervalS * 1000;
   const { start, end } = win;
@@ -116,6 +126,16 @@ function windowFigures(o: BenchOptions, backend: Backend, floor: FloorResult, st
   const mainMsPer1000 = ((end.mainCpuMs - start.mainCpuMs) * 1000) / rounds;
   const floorCpuMsPer1000 = (floor.cpuMs * 1000) / floor.rounds;
   log(`window: ${rounds} rounds in ${wall} ms; coverage ${cov.coveragePct}% (${cov.slotsServed}/${cov.slots} due slots served; ≥${Math.floor(durationMs / intervalMs)} rounds: ${cov.minRoundsPct}%); not online: ${win.log.notOnline}`);
+  const late = lateRounds(win.log, started.t0, started.t0 + durationMs, 1000);
+  const warm = lateRounds(win.log, started.begin, started.t0, 1000);
+  log(`lag: ${late.count} rounds of the window started > 1 s late` + (late.count ? ` (due ${late.firstS}…${late.lastS} s into it, worst at ${late.worstS} s)` : '') +
+    `; event-loop delay p99 ${r1(win.loopDelayMs.p99)} ms, max ${r1(win.loopDelayMs.max)} ms; during warm-up ${warm.count} rounds > 1 s late`);
+  if (late.count > 0) {
+    const from = started.t0 + late.firstS * 1000 - 3000;
+    const span = load.filter((l) => l.t >= from && l.t <= started.t0 + late.lastS * 1000 + 1000);
+    const avg = span.reduce((a, l) => a + l.cores, 0) / Math.max(1, span.length);
+    log(`other processes kept ${r1(avg)} cores busy around the late rounds (peak ${r1(Math.max(0, ...span.map((l) => l.cores)))}; window average ${r1(load.reduce((a, l) => a + l.cores, 0) / Math.max(1, load.length))})`);
+  }
   log(`worker CPU: ${r1(cpuMsPer1000)} ms/1000 rounds (main thread ${r1(mainMsPer1000)}, other threads ${r1(cpuMsPer1000 - mainMsPer1000)}); ` +
     `${cores(end.cpuMs - start.cpuMs, wall)} cores; event loop busy ${Math.round((100 * (end.eluActiveMs - start.eluActiveMs)) / wall)}%`);
   const x = before && after ? others(before, after, cores(end.cpuMs - start.cpuMs, wall)) : undefined;
@@ -145,6 +165,8 @@ function windowFigures(o: BenchOptions, backend: Backend, floor: FloorResult, st
     dbServerCpuMsPer1000,
     minRoundsPct: cov.minRoundsPct,
     lagMaxMs: r1(Math.max(...cov.lags)),
+    loopDelayMaxMs: r1(win.loopDelayMs.max),
+    notOnlineRounds: win.log.notOnline,
     checkTableGrowthMb: r1(win.tableMb[1] - win.tableMb[0]),
     otherLoadCores: x ? x.rest : null,
   };
@@ -168,10 +190,12 @@ async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, bac
   const n = os.cpus().length;
   const parties = `worker ${workerCores} (main thread ${mainCores}), simulator ${x.sim}, database server ${x.db}, other ${x.rest}`;
   const bottleneck =
-    mainCores >= 0.85 ? `worker main thread CPU (${mainCores} of one core)`
+    elu >= 0.9 && mainCores >= 0.85 ? `worker main thread CPU (${mainCores} of one core)`
+    : elu >= 0.9 ? `worker event loop saturated, but its thread ran only ${mainCores} cores: it waits for a CPU (machine ${x.machine}/${n} — ${parties})`
     : x.machine >= 0.9 * n ? `machine CPU: all ${n} cores busy — ${parties}`
     : 'waits: database or network (no CPU is saturated)';
-  log(`saturation: ${s.rounds} of ${s.made} cameras in ${wall} ms → ${Math.round(rate)} rounds/s; latency p50 ${r1(s.latencyP50)} ms p99 ${r1(s.latencyP99)} ms`);
+  log(`saturation: ${s.rounds} of ${s.made} cameras in ${wall} ms → ${Math.round(rate)} rounds/s; latency p50 ${r1(s.latencyP50)} ms p99 ${r1(s.latencyP99)} ms; ` +
+    `${s.notOnline} healthy cameras judged not online`);
   log(`saturation CPU: ${parties}; machine ${x.machine}/${n}; event loop busy ${Math.round(elu * 100)}%; ` +
     `worker ${r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds)} ms/1000 rounds (main thread ${r1(mainMsPerRound * 1000)})`);
   logDb('saturation', db.byKind, wall);
@@ -187,6 +211,7 @@ async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, bac
     eventLoopBusyPct: Math.round(elu * 100),
     latencyP50Ms: r1(s.latencyP50),
     latencyP99Ms: r1(s.latencyP99),
+    notOnlineRounds: s.notOnline,
     dbWritesPerSec: r1(db.writes / (wall / 1000)),
     bottleneck,
   };
