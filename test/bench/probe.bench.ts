@@ -7,8 +7,9 @@
  *
  * 1. Setup (untimed): simulator with N Digest cameras on --base; the cameras registered
  *    (probe-setup.ts); the floor: `--floor-rounds` bare rounds at the worker's concurrency.
- * 2. Steady state: the worker child puts each camera on its own phase slot in the first interval and
- *    runs for --duration; per round it logs cameraId, lag and latency (onRound).
+ * 2. Steady state: the worker child puts each camera on its own phase slot in the first interval,
+ *    probes for --warmup s (JIT), then measures --duration; per round it logs cameraId, lag and
+ *    latency (onRound). Other processes' CPU is sampled each second: the machine may be shared.
  * 3. Saturation (--saturation-s, 0 = skip): every camera due at once; sustained rounds/s →
  *    maxCamerasPerCycle = floor(rate × interval). CPU of worker, simulator and the rest of the machine
  *    are read from /proc so the limiting party is visible.

@@ -22,6 +22,7 @@ describe('duty-room console in headless Chromium', function () {
   let ids: Map<string, string>;
 
   before(async function () {
+    // Reason: no Debian chromium on this machine; browserMissing() throws instead under CI=true.
     if (missing) return this.skip();
     const db = await getDatabase('pglite');
     await reset(db);

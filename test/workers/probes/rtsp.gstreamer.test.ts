@@ -29,6 +29,7 @@ describe('rtspProbe against a real GStreamer RTSP server', function () {
     if (missing) {
       if (process.env.CI === 'true') throw new Error(`GStreamer cross-check is mandatory under CI=true: ${missing}`);
       console.warn(`      skipping the GStreamer RTSP cross-check: ${missing}`);
+      // Reason: Debian's GStreamer RTSP server is not installed here; under CI=true this threw above.
       this.skip();
     }
     gst = await startGstRtspServer({ user: USER, password: PASSWORD });
@@ -55,6 +56,7 @@ describe('rtspProbe against a real GStreamer RTSP server', function () {
   });
 
   it('/h265 → ok, H265 (when x265enc is installed)', async function () {
+    // Reason: x265enc (gstreamer1.0-plugins-bad, installed by .ci/run) may be absent on a developer machine.
     if (!gst.mounts.includes('/h265')) this.skip();
     const result = await probe('/h265');
     expect(result.ok, JSON.stringify(result)).to.equal(true);
