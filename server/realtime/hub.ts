@@ -51,7 +51,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   const io: ConsoleServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   let adapterPool: pg.Pool | undefined;
   if (deps.databaseUrl) {
-    adapterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 3 });
+    adapterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 3, connectionTimeoutMillis: 10_000 });
     adapterPool.on('error', () => undefined);
     io.adapter(createAdapter(adapterPool, { errorHandler: (err) => deps.logger.warn('socket.io adapter error', { error: err }) }));
   }
@@ -152,7 +152,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       clearInterval(timer);
       unsubscribe();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
-      await adapterPool?.end();
+      // The adapter keeps a LISTEN connection; never let shutdown wait on it for long.
+      if (adapterPool) await Promise.race([adapterPool.end(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     },
   };
 }
