@@ -37,6 +37,7 @@ const FLUSH_AT = 500;
 export class Scheduler {
   private running = false;
   private held = 0;
+  private capacityLimited = false;
   private claimClient: pg.PoolClient | undefined;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -89,6 +90,9 @@ export class Scheduler {
     const { config, logger } = this.deps;
     while (this.running) {
       const room = Math.min(config.concurrency - this.held, config.batchSize);
+      // Finished rounds wake the loop early only while claims are held back by the concurrency limit;
+      // otherwise the next claim waits for the idle poll (waking on every round cost a claim per round).
+      this.capacityLimited = config.concurrency - this.held < config.batchSize;
       let claimed = 0;
       if (room > 0) {
         try {
@@ -158,7 +162,7 @@ export class Scheduler {
       this.deps.logger.error('check round failed', { cameraId: camera.id, error: err as Error });
     } finally {
       this.held--;
-      this.wake?.();
+      if (this.capacityLimited && this.held <= this.deps.config.concurrency * 0.9) this.wake?.();
     }
   }
 
