@@ -15,12 +15,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../../config/index.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { createApp } from '../../server/app.js';
 import { silentLogger } from '../../server/logger.js';
 import { writeXlsx } from '../../server/services/table/table-writer.js';
+import { throwAwayDatabase, type Backend } from './probe-env.js';
 import { generateCamera, importSheet, NETWORKS, pick, ROADS, seededRandom, storedCamera, TAGS, TOWNS, VILLAGES } from './fleet-generator.js';
 
 const IMPORT_ROWS = 10_000;
@@ -77,44 +77,6 @@ function instrumentSql(ctx: AppContext): { current: { list: number; count: numbe
 }
 
 /** Where the bench's database lives, and how to throw it away. */
-interface Backend {
-  name: 'pglite' | 'postgres';
-  databaseUrl?: string;
-  drop(): Promise<void>;
-}
-
-async function throwAwayDatabase(adminUrl: string): Promise<Backend> {
-  const dbName = `sem_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-  } catch (err) {
-    throw new Error(`cannot reach the PostgreSQL server at DATABASE_URL: ${(err as Error).message}`);
-  }
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`); // a crashed run with a recycled pid
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  log(`created throw-away database ${dbName}`);
-  return {
-    name: 'postgres',
-    databaseUrl: url.toString(),
-    drop: async () => {
-      const again = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-      await again.connect();
-      try {
-        await again.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      } finally {
-        await again.end();
-      }
-      log(`dropped database ${dbName}`);
-    },
-  };
-}
 
 async function getJson<T>(url: string): Promise<{ body: T; ms: number }> {
   const started = performance.now();
