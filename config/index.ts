@@ -32,6 +32,15 @@ export interface Config {
   readonly mapGeojsonFile: string;
   /** Optional XYZ base-map tiles (PGIS / 天地图) on the public-security network. */
   readonly mapTileUrl: string | undefined;
+  readonly auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** Password of the first admin (env or secret file); unset = a one-time password is printed once. */
+  adminInitialPassword: string | undefined;
+  signInRateLimitPerMinute: number;
 }
 
 export interface PolicyConfig {
@@ -93,7 +102,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     );
   }
-  return toConfig(parsed.data);
+  const adminPassword = readAdminPassword(parsed.data);
+  return toConfig(parsed.data, adminPassword);
+}
+
+/** ADMIN_INITIAL_PASSWORD, or the first line of ADMIN_INITIAL_PASSWORD_FILE (a Docker/K8s secret). */
+function readAdminPassword(raw: RawConfig): string | undefined {
+  if (raw.ADMIN_INITIAL_PASSWORD && raw.ADMIN_INITIAL_PASSWORD_FILE) {
+    throw new ConfigError(['ADMIN_INITIAL_PASSWORD_FILE: set either ADMIN_INITIAL_PASSWORD or ADMIN_INITIAL_PASSWORD_FILE, not both']);
+  }
+  if (!raw.ADMIN_INITIAL_PASSWORD_FILE) return raw.ADMIN_INITIAL_PASSWORD;
+  let text: string;
+  try {
+    text = readFileSync(raw.ADMIN_INITIAL_PASSWORD_FILE, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`ADMIN_INITIAL_PASSWORD_FILE: cannot read ${raw.ADMIN_INITIAL_PASSWORD_FILE}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`]);
+  }
+  const password = text.split(/\r?\n/)[0];
+  if ([...password].length < 10) throw new ConfigError(['ADMIN_INITIAL_PASSWORD_FILE: the password in it must be at least 10 characters']);
+  return password;
 }
 
 function unknownKeys(issue: { code: string; keys?: string[] }): string {
@@ -116,7 +143,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
 }
 
-function toConfig(raw: RawConfig): Config {
+function toConfig(raw: RawConfig, adminInitialPassword: string | undefined): Config {
   const dataDir = path.resolve(raw.DATA_DIR);
   return Object.freeze({
     port: raw.PORT,
@@ -139,6 +166,12 @@ function toConfig(raw: RawConfig): Config {
     liveness: Object.freeze(toLiveness(raw)),
     mapGeojsonFile: path.resolve(raw.MAP_GEOJSON_FILE ?? DEFAULT_GEOJSON),
     mapTileUrl: raw.MAP_TILE_URL,
+    auth: Object.freeze({
+      sessionIdleMs: raw.SESSION_IDLE_MINUTES * 60_000,
+      sessionAbsoluteMs: raw.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      adminInitialPassword,
+      signInRateLimitPerMinute: raw.SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    }),
   });
 }
 

@@ -62,6 +62,12 @@ export const rawConfigSchema = z
     IMPORT_MAX_MB: positiveInt.default(20),
     RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
     IMPORT_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
+    // Accounts
+    SESSION_IDLE_MINUTES: positiveInt.max(7 * 24 * 60).default(120),
+    SESSION_ABSOLUTE_HOURS: positiveInt.max(90 * 24).default(24),
+    ADMIN_INITIAL_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(128).optional(),
+    ADMIN_INITIAL_PASSWORD_FILE: z.string().min(1).optional(),
+    SIGN_IN_RATE_LIMIT_PER_MINUTE: positiveInt.default(30),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     // Console
     MAP_GEOJSON_FILE: z.string().min(1).optional(),

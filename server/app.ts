@@ -9,6 +9,10 @@ import { catalogRoutes } from './http/routes/catalog.routes.js';
 import { buildOpenApi } from './http/openapi.js';
 import { consoleRoutes } from './http/routes/console.routes.js';
 import { serveConsole } from './http/console-static.js';
+import { authRoutes } from './http/routes/auth.routes.js';
+import { accountRoutes } from './http/routes/accounts.routes.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
+import { authenticate } from './http/access.js';
 
 /** The REST routes of /api/v1, in one list so access checks and docs can enumerate them. */
 export function apiRoutes(ctx: AppContext): RouteDef[] {
@@ -19,13 +23,23 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     legacyHeaders: false,
     message: { error: 'rate_limited', message: 'too many imports; try again in a minute' },
   });
+  const signInLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: ctx.config.auth.signInRateLimitPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: 'rate_limited', message: 'too many sign-in attempts from this address; wait a minute' },
+  });
   return [
+    ...authRoutes({ auth: ctx.auth, signInLimiter, sessionAbsoluteMs: ctx.config.auth.sessionAbsoluteMs }),
+    ...accountRoutes({ users: ctx.users, tokens: ctx.tokens }),
+    ...auditRoutes({ audit: ctx.auditLog, tz: ctx.config.tzDisplay }),
     ...catalogRoutes({ catalog: ctx.catalog, registry: ctx.registry, db: ctx.db }),
     ...cameraRoutes({
       catalog: ctx.catalog,
       schemas: ctx.schemas,
       registry: ctx.registry,
-      importer: ctx.importer,
+      writes: ctx.writes,
       exporter: ctx.exporter,
       importMaxBytes: ctx.config.importMaxBytes,
       importLimiter,
@@ -34,7 +48,7 @@ export function apiRoutes(ctx: AppContext): RouteDef[] {
     ...consoleRoutes({
       repo: ctx.consoleRepo,
       registry: ctx.registry,
-      checkNow: ctx.checkNow,
+      writes: ctx.writes,
       county: { code: ctx.config.countyCode, name: ctx.config.countyName },
       tz: ctx.config.tzDisplay,
       geojsonFile: ctx.config.mapGeojsonFile,
@@ -86,6 +100,7 @@ export function createApp(ctx: AppContext): express.Express {
     }),
   );
   api.use(express.json({ limit: ctx.config.bodyLimitBytes }));
+  api.use(authenticate({ auth: ctx.auth, tokens: ctx.tokens }));
   const routes = apiRoutes(ctx);
   const openApi = buildOpenApi(routes, ctx.catalog);
   api.get('/openapi.json', (_req, res) => void res.json(openApi));

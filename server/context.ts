@@ -7,8 +7,8 @@ import { ConsoleRepository } from './storage/console.repository.js';
 import { LivenessRepository } from './storage/liveness.repository.js';
 import { CheckNowService } from './services/liveness/check-now.service.js';
 import { probes } from '../workers/probes/index.js';
-import { CredentialCipher } from './secrets/credential-cipher.js';
-import { loadOrCreateCameraKey } from './secrets/camera-key.js';
+import type { CredentialCipher } from './secrets/credential-cipher.js';
+import { openCameraCipher } from './secrets/camera-key.js';
 import { CodeList, type Catalog } from './services/registry/catalog.js';
 import { makeCameraInputSchemas, type CameraInputSchemas } from './services/registry/camera-input.js';
 import { RegistryService } from './services/registry/registry.service.js';
@@ -16,6 +16,17 @@ import { ImportService } from './services/registry/import.service.js';
 import { ExportService } from './services/registry/export.service.js';
 import { createStateEventBus } from './events/create-bus.js';
 import type { StateEventBus } from './events/state-events.js';
+import { AuditRepository } from './storage/audit.repository.js';
+import { UserRepository } from './storage/user.repository.js';
+import { SessionRepository } from './storage/session.repository.js';
+import { ApiTokenRepository } from './storage/api-token.repository.js';
+import { SignInThrottleRepository } from './storage/sign-in-throttle.repository.js';
+import { AuditTrail } from './services/access/audit-trail.js';
+import { AuthService } from './services/access/auth.service.js';
+import { UserService } from './services/access/user.service.js';
+import { TokenService } from './services/access/token.service.js';
+import { AuditLogService } from './services/access/audit-log.service.js';
+import { AuditedRegistry } from './services/registry/audited-registry.js';
 
 /** Everything the HTTP app, the CLI commands and the benchmarks share. */
 export interface AppContext {
@@ -33,6 +44,14 @@ export interface AppContext {
   bus: StateEventBus;
   consoleRepo: ConsoleRepository;
   checkNow: CheckNowService;
+  /** Registry writes with town checks and audit records: what the HTTP routes call. */
+  writes: AuditedRegistry;
+  audit: AuditTrail;
+  auditLog: AuditLogService;
+  auth: AuthService;
+  users: UserService;
+  userRepo: UserRepository;
+  tokens: TokenService;
 }
 
 export function catalogFromConfig(config: Config): Catalog {
@@ -47,10 +66,10 @@ export function catalogFromConfig(config: Config): Catalog {
 
 /** Wires services on an open database (opened here from config when not given). */
 export async function createContext(config: Config, logger: Logger, database?: Database): Promise<AppContext> {
-  const { key } = loadOrCreateCameraKey(config.dataDir, config.cameraSecretKey);
+  const { cipher, pendingFile } = openCameraCipher(config.dataDir, config.cameraSecretKey);
+  if (pendingFile) logger.warn('a camera key rotation was interrupted; reading passwords with both keys until `npm run keys -- rotate` is run again', { file: pendingFile });
   const db = database ?? (await openConfiguredDatabase(config));
   const catalog = catalogFromConfig(config);
-  const cipher = new CredentialCipher(key);
   const schemas = makeCameraInputSchemas(catalog);
   const cameras = new CameraRepository(db);
   const registry = new RegistryService(cameras, catalog, cipher);
@@ -65,6 +84,13 @@ export async function createContext(config: Config, logger: Logger, database?: D
     logger,
     claimer: `${config.liveness.workerId}/check-now`,
   });
+  const importer = new ImportService(db, cameras, registry, schemas, cipher, () => {
+    void new MaintenanceRepository(db).vacuumAnalyze(['cameras', 'camera_checks']).catch((err: Error) => logger.warn('vacuum after import failed', { error: err }));
+  });
+  const auditRepo = new AuditRepository(db);
+  const audit = new AuditTrail(auditRepo, logger);
+  const userRepo = new UserRepository(db);
+  const sessions = new SessionRepository(db);
   return {
     config,
     logger,
@@ -74,12 +100,17 @@ export async function createContext(config: Config, logger: Logger, database?: D
     schemas,
     cameras,
     registry,
-    importer: new ImportService(db, cameras, registry, schemas, cipher, () => {
-      void new MaintenanceRepository(db).vacuumAnalyze(['cameras', 'camera_checks']).catch((err: Error) => logger.warn('vacuum after import failed', { error: err }));
-    }),
+    importer,
     exporter: new ExportService(cameras, catalog),
     bus,
     consoleRepo: new ConsoleRepository(db),
     checkNow,
+    writes: new AuditedRegistry(registry, importer, checkNow, audit),
+    audit,
+    auditLog: new AuditLogService(auditRepo),
+    auth: new AuthService({ users: userRepo, sessions, throttle: new SignInThrottleRepository(db), audit, config: config.auth }),
+    users: new UserService(userRepo, sessions, catalog.towns, audit),
+    userRepo,
+    tokens: new TokenService(new ApiTokenRepository(db), userRepo, catalog.towns, audit),
   };
 }

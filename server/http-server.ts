@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppContext } from './context.js';
 import { createApp } from './app.js';
 import { attachRealtime, type RealtimeHub } from './realtime/hub.js';
+import { authenticateHeaders } from './http/access.js';
 
 export interface RunningHttp {
   server: Server;
@@ -23,6 +24,10 @@ export async function startHttpServer(ctx: AppContext, port: number, host: strin
     catalog: ctx.catalog,
     logger: ctx.logger,
     databaseUrl: ctx.db.backend === 'postgres' ? ctx.config.databaseUrl : undefined,
+    authenticate: async (credentials) => {
+      const found = await authenticateHeaders(credentials, { auth: ctx.auth, tokens: ctx.tokens });
+      return found && found !== 'bad_token' ? found.principal : undefined;
+    },
   });
   const address = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;

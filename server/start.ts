@@ -8,6 +8,10 @@ import type { Logger } from './logger.js';
 import { createContext, type AppContext } from './context.js';
 import { startHttpServer, type RunningHttp } from './http-server.js';
 import { startWorker, type Worker } from '../workers/worker.js';
+import { ensureFirstAdmin } from './services/access/bootstrap-admin.js';
+
+/** Expired sessions and stale sign-in counters are swept this often. */
+const ACCOUNT_SWEEP_MS = 15 * 60_000;
 
 /** A running server process. */
 export interface RunningServer {
@@ -37,7 +41,11 @@ export interface StartOptions {
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const ctx = await createContext(config, logger);
   let worker: Worker | undefined;
+  let sweep: NodeJS.Timeout | undefined;
   try {
+    await ensureFirstAdmin(ctx.userRepo, ctx.audit, logger, config.auth.adminInitialPassword);
+    sweep = setInterval(() => void ctx.auth.prune().catch((err: Error) => logger.warn('session sweep failed', { error: err })), ACCOUNT_SWEEP_MS);
+    sweep.unref();
     await options.beforeWorker?.(ctx);
     worker = config.liveness.workerEnabled ? startWorker({ config, db: ctx.db, cipher: ctx.cipher, bus: ctx.bus, logger }) : undefined;
     const http = await startHttpServer(ctx, config.port, config.host);
@@ -47,9 +55,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
       worker,
       http,
       url: http.url,
-      stop: () => (stopped ??= closeAll(ctx, worker, http)),
+      stop: () => (stopped ??= (clearInterval(sweep), closeAll(ctx, worker, http))),
     };
   } catch (err) {
+    clearInterval(sweep);
     await closeAll(ctx, worker, undefined).catch(() => undefined);
     throw err;
   }

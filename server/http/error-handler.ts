@@ -1,11 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
-import { ConflictError, NotFoundError, UnprocessableFileError, ValidationError } from '../services/errors.js';
+import { ConflictError, ForbiddenError, LockedError, NotFoundError, UnauthenticatedError, UnprocessableFileError, ValidationError } from '../services/errors.js';
 import type { Logger } from '../logger.js';
 
 interface ErrorBody {
   error: string;
   message: string;
+  retryAfterS?: number;
   problems?: Array<{ field: string; message: string }>;
   field?: string;
 }
@@ -16,12 +17,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const [status, body] = describe(err);
     if (status >= 500) logger.error('request failed', { method: req.method, path: req.path, error: err as Error });
     if (res.headersSent) return void res.end();
+    if (body.retryAfterS !== undefined) res.setHeader('Retry-After', String(body.retryAfterS));
     res.status(status).json(body);
   };
 }
 
 function describe(err: unknown): [number, ErrorBody] {
   if (err instanceof ValidationError) return [400, { error: 'validation_failed', message: 'request has invalid fields', problems: err.problems }];
+  if (err instanceof UnauthenticatedError) return [401, { error: err.code, message: err.message }];
+  if (err instanceof ForbiddenError) return [403, { error: err.code, message: err.message }];
+  if (err instanceof LockedError) return [429, { error: 'locked', message: err.message, retryAfterS: err.retryAfterS }];
   if (err instanceof NotFoundError) return [404, { error: 'not_found', message: err.message }];
   if (err instanceof ConflictError) {
     return [409, { error: 'conflict', message: err.message, ...(err.field ? { field: err.field, problems: [{ field: err.field, message: err.message }] } : {}) }];

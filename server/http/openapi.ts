@@ -162,7 +162,12 @@ export function buildOpenApi(routes: readonly RouteDef[], catalog: Catalog): Rec
     servers: [{ url: '/api/v1' }],
     tags: [...usedTags].map((name) => ({ name, ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}) })),
     paths,
+    security: [{ session: [] }, { token: [] }],
     components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'sem_session', description: 'From POST /auth/login; writes also need X-CSRF-Token' },
+        token: { type: 'http', scheme: 'bearer', description: 'An API token "sem_…" created by an admin' },
+      },
       schemas: buildSchemas(catalog),
       parameters: buildParameters(catalog, Object.keys(SORT_COLUMNS)),
       responses: buildResponses(),
@@ -180,6 +185,7 @@ function operation(route: DocumentedRoute, path: string, tag: string, usedIds: S
     summary: route.summary,
     tags: [tag],
     'x-permission': route.permission,
+    ...(route.permission === 'public' ? { security: [] } : {}),
     ...(known ? {} : { 'x-generic': true }),
     // Every /api/v1 request passes the API-wide rate limiter first.
     responses: { ...responses, 429: ref('TooManyRequests', 'responses') },
@@ -213,7 +219,11 @@ function infoDescription(catalog: Catalog): string {
   return [
     `Camera registry of the 雪亮工程 (Sharp Eyes) video network of ${catalog.countyName} (${catalog.countyCode}).`,
     '',
-    'Each operation declares the permission it needs in `x-permission` (public, cameras:read, cameras:write, cameras:import, cameras:export).',
+    'Each operation declares the permission it needs in `x-permission`; anything but `public` needs a signed-in caller:',
+    'the `sem_session` cookie from POST /auth/login (then every POST/PATCH/PUT/DELETE must send `X-CSRF-Token` from the',
+    'login or /auth/me answer) or `Authorization: Bearer sem_…` (an API token; no CSRF token needed). 401 = not signed in,',
+    '403 = the role lacks the permission (`forbidden`), CSRF check failed (`csrf_failed`) or a one-time password must be',
+    'changed first (`password_change_required`). Town-scoped callers see only their towns: other cameras answer 404.',
     'Errors are JSON `{error, message, problems?, field?}`; `problems` names each bad field.',
   ].join('\n');
 }

@@ -1,13 +1,9 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 
-/** What a route needs from the caller; checked by the access layer (default deny once accounts exist). */
-export type Permission =
-  | 'public'
-  | 'cameras:read'
-  | 'cameras:write'
-  | 'cameras:import'
-  | 'cameras:export'
-  | 'cameras:check';
+import type { Permission } from '../domain/access.js';
+import { authorize } from './access.js';
+
+export type { Permission } from '../domain/access.js';
 
 /** One REST route: declared, not hidden in a chain, so tests can enumerate every route and its permission. */
 export interface RouteDef {
@@ -19,10 +15,14 @@ export interface RouteDef {
   handler: (req: Request, res: Response) => Promise<unknown> | unknown;
 }
 
-/** Mounts routes; async handler errors reach the one error handler (Express 5 forwards rejected promises). */
+/**
+ * Mounts routes, each behind the check of its declared permission (an undeclared or unknown one
+ * throws here, at start-up). Async handler errors reach the one error handler (Express 5 forwards
+ * rejected promises).
+ */
 export function mountRoutes(router: Router, routes: readonly RouteDef[]): void {
   for (const route of routes) {
-    router[route.method](route.path, ...(route.middleware ?? []), async (req, res) => {
+    router[route.method](route.path, authorize(route.permission), ...(route.middleware ?? []), async (req, res) => {
       const body = await route.handler(req, res);
       if (body !== undefined && !res.headersSent) res.json(body);
     });

@@ -69,6 +69,8 @@ export interface HandshakeAuth {
   /** Last seq the client applied; absent on first connect. */
   lastSeq?: number;
   view?: ViewRequest;
+  /** An API token, for clients that cannot send the session cookie or an Authorization header. */
+  token?: string;
 }
 
 export interface ServerToClientEvents {
@@ -80,6 +82,8 @@ export interface ServerToClientEvents {
   'town:counts': (update: { towns: string[]; counts: CountCell[] }) => void;
   /** After a reconnect with `lastSeq`: how the gap was closed. */
   'state:resumed': (info: { from: number; to: number; replayed: number }) => void;
+  /** The session expired, was signed out or the account disabled: the socket is closed next; sign in again. */
+  'session:ended': () => void;
 }
 
 export interface ClientToServerEvents {

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Logger } from '../logger.js';
+import type { Principal } from '../domain/access.js';
+import { guardSockets, type SocketAuthenticator } from './socket-auth.js';
 import type { StateChangeEvent, StateEventBus } from '../events/state-events.js';
 import type { ConsoleRepository } from '../storage/console.repository.js';
 import type { Catalog } from '../services/registry/catalog.js';
@@ -22,6 +24,9 @@ const SNAPSHOT_SHARE_MS = 1000;
 
 interface SocketData {
   towns: string[];
+  /** The last view the client asked for, re-applied when an admin changes the user's towns. */
+  view?: ViewRequest;
+  principal?: Principal;
 }
 
 type ConsoleSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -34,8 +39,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Set on a PostgreSQL server: several server processes share Socket.IO through its adapter. */
   databaseUrl?: string;
-  /** Towns the socket's user may see (accounts narrow this); undefined = the whole county. */
-  scopeOf?: (socket: ConsoleSocket) => readonly string[] | undefined;
+  /** Who may connect; without it every socket sees the county (tests of the channel alone). */
+  authenticate?: SocketAuthenticator;
 }
 
 export interface RealtimeHub {
@@ -58,7 +63,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
   const allTowns = deps.catalog.towns.entries.map((t) => t.code);
   const viewOf = (socket: ConsoleSocket, view?: ViewRequest): string[] => {
-    const scope = deps.scopeOf?.(socket);
+    const scope = socket.data.principal?.towns;
     const allowed = scope ? allTowns.filter((t) => scope.includes(t)) : allTowns;
     const wanted = Array.isArray(view?.towns) ? view.towns.filter((t) => typeof t === 'string') : [];
     const chosen = wanted.length > 0 ? allowed.filter((t) => wanted.includes(t)) : allowed;
@@ -92,6 +97,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   io.on('connection', (socket) => {
     void (async () => {
       const auth = (socket.handshake.auth ?? {}) as HandshakeAuth;
+      socket.data.view = auth.view;
       const towns = viewOf(socket, auth.view);
       const lastSeq = Number.isSafeInteger(auth.lastSeq) && auth.lastSeq! >= 0 ? auth.lastSeq! : undefined;
       const gap = lastSeq === undefined ? undefined : await deps.repo.changesSince(lastSeq, MAX_REPLAY + 1, towns);
@@ -115,6 +121,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
     socket.on('view:set', (view, ack) => {
       if (typeof ack !== 'function') return;
+      socket.data.view = view;
       const towns = viewOf(socket, view);
       void snapshot(towns)
         .then((snap) => {
@@ -130,6 +137,20 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     const missed = await deps.repo.changesSince(after, MAX_REPLAY, socket.data.towns);
     if (missed.length > 0 && socket.connected) socket.emit('camera:state', missed);
   };
+
+  // An admin changed a connected user's towns: same view, new scope, fresh snapshot.
+  const stopGuard = deps.authenticate
+    ? guardSockets(io, deps.authenticate, deps.logger, (socket) => {
+        const s = socket as ConsoleSocket;
+        const towns = viewOf(s, s.data.view);
+        void snapshot(towns)
+          .then((snap) => {
+            enterRooms(s, towns);
+            s.emit('state:snapshot', snap);
+          })
+          .catch((err: Error) => deps.logger.error('re-scoping a socket failed', { error: err }));
+      })
+    : () => undefined;
 
   let pending: StateChangeEvent[] = [];
   const unsubscribe = deps.bus.subscribe((events) => {
@@ -150,6 +171,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     io,
     async close() {
       clearInterval(timer);
+      stopGuard();
       unsubscribe();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       // The adapter keeps a LISTEN connection; never let shutdown wait on it for long.

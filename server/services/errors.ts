@@ -34,3 +34,30 @@ export class UnprocessableFileError extends Error {
     this.name = 'UnprocessableFileError';
   }
 }
+
+/** No valid session or token (401). `reason` is for the audit log, never for the caller. */
+export class UnauthenticatedError extends Error {
+  constructor(readonly code: 'unauthenticated' | 'invalid_credentials' = 'unauthenticated', message = 'sign in first') {
+    super(message);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+/** Signed in but not allowed (403): the role lacks the permission, a CSRF check failed, or a password change is due. */
+export class ForbiddenError extends Error {
+  constructor(
+    readonly code: 'forbidden' | 'csrf_failed' | 'password_change_required' | 'out_of_scope' = 'forbidden',
+    message = 'you may not do this',
+  ) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Too many failed sign-ins: wait before trying again (429). */
+export class LockedError extends Error {
+  constructor(readonly retryAfterS: number) {
+    super(`too many failed sign-ins; try again in ${Math.ceil(retryAfterS / 60)} minute(s)`);
+    this.name = 'LockedError';
+  }
+}

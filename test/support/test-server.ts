@@ -5,10 +5,16 @@ import { loadConfig } from '../../config/index.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { startHttpServer } from '../../server/http-server.js';
 import type { RealtimeHub } from '../../server/realtime/hub.js';
-import { silentLogger } from '../../server/logger.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
 import type { Database } from '../../server/storage/db.js';
+import { ensureFirstAdmin, FIRST_ADMIN } from '../../server/services/access/bootstrap-admin.js';
+import { cliActor } from '../../server/services/access/audit-trail.js';
+import { rememberSecret } from './secrets.js';
 
 export const TEST_CAMERA_KEY = 'a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778';
+/** The first admin's password on every test database (set as ADMIN_INITIAL_PASSWORD: no forced change). */
+export const TEST_ADMIN_PASSWORD = 'Duty-room 3am power cut';
+rememberSecret(TEST_CAMERA_KEY, TEST_ADMIN_PASSWORD);
 
 export interface TestServer {
   /** http://127.0.0.1:<port>/api/v1 */
@@ -17,20 +23,38 @@ export interface TestServer {
   origin: string;
   ctx: AppContext;
   hub: RealtimeHub;
+  /** The county-wide admin account, for browser sign-in. */
+  admin: { username: string; password: string };
+  /** An admin API token ("sem_…"), for requests and sockets that are not about accounts. */
+  adminToken: string;
+  /** fetch() against /api/v1 as the admin (bearer token), e.g. `api('/cameras')`. */
+  api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
-/** Serves the real app on 127.0.0.1:<ephemeral> over the given database. */
-export async function startTestServer(db: Database, env: Record<string, string> = {}): Promise<TestServer> {
+/** Serves the real app on 127.0.0.1:<ephemeral> over the given database, with an admin ready. */
+export async function startTestServer(db: Database, env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-test-data-'));
-  const config = loadConfig({ DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ...env });
-  const ctx = await createContext(config, silentLogger, db);
+  const config = loadConfig({ DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ADMIN_INITIAL_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
+  const ctx = await createContext(config, logger, db);
+  await ensureFirstAdmin(ctx.userRepo, ctx.audit, logger, config.auth.adminInitialPassword);
+  const admin = (await ctx.userRepo.findByUsername(FIRST_ADMIN))!;
+  const { secret: adminToken } = await ctx.tokens.create({ userId: admin.id, name: 'test harness' }, null, cliActor());
+  rememberSecret(adminToken);
   const http = await startHttpServer(ctx, 0, '127.0.0.1');
+  const url = `${http.url}api/v1`;
   return {
-    url: `${http.url}api/v1`,
+    url,
     origin: http.url,
     ctx,
     hub: http.hub,
+    admin: { username: FIRST_ADMIN, password: TEST_ADMIN_PASSWORD },
+    adminToken,
+    api: (pathAndQuery, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminToken}`);
+      return fetch(url + pathAndQuery, { ...init, headers });
+    },
     close: async () => {
       await http.close();
       await ctx.bus.close();

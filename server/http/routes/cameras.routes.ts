@@ -1,13 +1,14 @@
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { RegistryService } from '../../services/registry/registry.service.js';
-import type { ImportService } from '../../services/registry/import.service.js';
+import type { AuditedRegistry } from '../../services/registry/audited-registry.js';
 import type { ExportService } from '../../services/registry/export.service.js';
 import { parseFullCamera, normaliseParsed, type CameraFields, type CameraInputSchemas } from '../../services/registry/camera-input.js';
 import { ValidationError } from '../../services/errors.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDef } from '../route-table.js';
+import { actorOf, scopeOf } from '../access.js';
 import { makeCameraQuerySchema } from '../schemas/camera-query.schema.js';
 import type { Catalog } from '../../services/registry/catalog.js';
 
@@ -15,7 +16,7 @@ export interface CameraRouteDeps {
   catalog: Catalog;
   schemas: CameraInputSchemas;
   registry: RegistryService;
-  importer: ImportService;
+  writes: AuditedRegistry;
   exporter: ExportService;
   importMaxBytes: number;
   importLimiter: RequestHandler;
@@ -31,7 +32,6 @@ export function cameraRoutes(deps: CameraRouteDeps): RouteDef[] {
   const query = makeCameraQuerySchema(deps.catalog);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: deps.importMaxBytes, files: 1, fields: 10 } });
   const rawUpload = express.raw({ type: SPREADSHEET_TYPES, limit: deps.importMaxBytes });
-  const scopeOf = (_req: Request): readonly string[] | undefined => undefined; // accounts (issue 5) narrow this
 
   return [
     {
@@ -44,7 +44,7 @@ export function cameraRoutes(deps: CameraRouteDeps): RouteDef[] {
     {
       method: 'post', path: '/cameras', permission: 'cameras:write', summary: 'Register a camera',
       handler: async (req, res) => {
-        const view = await deps.registry.create(parseFullCamera(deps.schemas, req.body ?? {}));
+        const view = await deps.writes.create(parseFullCamera(deps.schemas, req.body ?? {}), scopeOf(req), actorOf(req));
         res.status(201).location(`/api/v1/cameras/${view.id}`);
         return view;
       },
@@ -69,7 +69,8 @@ export function cameraRoutes(deps: CameraRouteDeps): RouteDef[] {
         if (!data || data.length === 0) {
           throw new ValidationError([{ field: 'file', message: 'upload a .xlsx or .csv file as multipart field "file" or as the request body' }]);
         }
-        const report = await deps.importer.importFile(data, { dryRun: dryRun === 'true' || dryRun === '1', filename: req.file?.originalname, scope: scopeOf(req) });
+        const options = { dryRun: dryRun === 'true' || dryRun === '1', filename: req.file?.originalname, scope: scopeOf(req) };
+        const report = await deps.writes.importFile(data, options, actorOf(req));
         if (!report.dryRun && !report.committed) res.status(422);
         return report;
       },
@@ -86,16 +87,16 @@ export function cameraRoutes(deps: CameraRouteDeps): RouteDef[] {
         if (Object.keys(parsed).length === 0) throw new ValidationError([{ field: 'body', message: 'no fields to change' }]);
         const { value, problems } = normaliseParsed(parsed);
         if (problems.length > 0) throw new ValidationError(problems);
-        return deps.registry.update(id, value as Partial<CameraFields>, scopeOf(req));
+        return deps.writes.update(id, value as Partial<CameraFields>, scopeOf(req), actorOf(req));
       },
     },
     {
       method: 'post', path: '/cameras/:id/decommission', permission: 'cameras:write', summary: 'Decommission (soft delete) a camera',
-      handler: async (req) => deps.registry.setDecommissioned(parseOrThrow(idParams, req.params, 'params').id, true, scopeOf(req)),
+      handler: async (req) => deps.writes.setDecommissioned(parseOrThrow(idParams, req.params, 'params').id, true, scopeOf(req), actorOf(req)),
     },
     {
       method: 'post', path: '/cameras/:id/restore', permission: 'cameras:write', summary: 'Restore a decommissioned camera',
-      handler: async (req) => deps.registry.setDecommissioned(parseOrThrow(idParams, req.params, 'params').id, false, scopeOf(req)),
+      handler: async (req) => deps.writes.setDecommissioned(parseOrThrow(idParams, req.params, 'params').id, false, scopeOf(req), actorOf(req)),
     },
   ];
 }

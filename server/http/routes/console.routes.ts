@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type { Request } from 'express';
 import { z } from 'zod';
 import type { ConsoleRepository } from '../../storage/console.repository.js';
-import type { CheckNowService } from '../../services/liveness/check-now.service.js';
+import type { AuditedRegistry } from '../../services/registry/audited-registry.js';
 import type { RegistryService } from '../../services/registry/registry.service.js';
 import { parseOrThrow } from '../validate.js';
 import type { RouteDef } from '../route-table.js';
+import { actorOf, scopeOf } from '../access.js';
 
 export interface ConsoleRouteDeps {
   repo: ConsoleRepository;
   registry: RegistryService;
-  checkNow: CheckNowService;
+  writes: AuditedRegistry;
   county: { code: string; name: string };
   tz: string;
   geojsonFile: string;
@@ -21,7 +21,6 @@ const idParams = z.object({ id: z.string().min(1) });
 
 /** What the console needs beyond the registry: map, live health of one camera, check now. */
 export function consoleRoutes(deps: ConsoleRouteDeps): RouteDef[] {
-  const scopeOf = (_req: Request): readonly string[] | undefined => undefined;
   let geojson: { text: string; schematic: boolean } | undefined;
   const loadGeojson = () => {
     // Read once: a county replaces the file and restarts; the map is not worth a watcher.
@@ -65,7 +64,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): RouteDef[] {
     },
     {
       method: 'post', path: '/cameras/:id/check', permission: 'cameras:check', summary: 'Check a camera now and record the result',
-      handler: async (req) => deps.checkNow.check(parseOrThrow(idParams, req.params, 'params').id, scopeOf(req)),
+      handler: async (req) => deps.writes.check(parseOrThrow(idParams, req.params, 'params').id, scopeOf(req), actorOf(req)),
     },
   ];
 }

@@ -22,7 +22,7 @@ for (const backend of backendNames()) {
     async function upload(data: Buffer, filename: string, query = '') {
       const form = new FormData();
       form.append('file', new Blob([data]), filename);
-      const res = await fetch(`${sut.url}/cameras/import${query}`, { method: 'POST', body: form });
+      const res = await sut.api(`/cameras/import${query}`, { method: 'POST', body: form });
       return { status: res.status, body: (await res.json()) as any };
     }
     const count = async () => (await sut.ctx.db.query<{ n: number }>('SELECT count(*) AS n FROM cameras'))[0].n;
@@ -46,7 +46,7 @@ for (const backend of backendNames()) {
 
     it('imports UTF-8 CSV with a BOM and English headers, also as a raw body', async () => {
       const csv = '\ufeffname,deviceId,network,town,longitude,latitude,coordinateSystem\r\nGate,' + ID(9) + ',sky,jianping,119.18,31.13,GCJ-02\r\n';
-      const res = await fetch(`${sut.url}/cameras/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+      const res = await sut.api(`/cameras/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
       const body = await res.json();
       expect(res.status).to.equal(200);
       expect(body).to.include({ create: 1, encoding: 'utf-8-bom' });
@@ -121,11 +121,11 @@ for (const backend of backendNames()) {
     for (const format of ['xlsx', 'csv'] as const) {
       it(`export as ${format} → import round-trips as unchanged, without passwords`, async () => {
         await upload(Buffer.from([HEADER_ZH, ...csvRows(6)].join('\n')), 'a.csv');
-        await fetch(`${sut.url}/cameras`, {
+        await sut.api(`/cameras`, {
           method: 'POST', headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ deviceId: ID(40, '131'), name: '带标签, "引号"', network: 'station', town: 'yaocun', tags: ['学校', '夜间'], installDate: '2021-06-30', pointClass: 9, idEdition: '2022' }),
         });
-        const res = await fetch(`${sut.url}/cameras/export?format=${format}`);
+        const res = await sut.api(`/cameras/export?format=${format}`);
         expect(res.status).to.equal(200);
         expect(res.headers.get('content-disposition')).to.match(new RegExp(`cameras-341821-\\d{4}-\\d{2}-\\d{2}\\.${format}`));
         const data = Buffer.from(await res.arrayBuffer());
@@ -142,7 +142,7 @@ for (const backend of backendNames()) {
 
     it('exports with English headers and filters', async () => {
       await upload(Buffer.from([HEADER_ZH, ...csvRows(3)].join('\n')), 'a.csv');
-      const res = await fetch(`${sut.url}/cameras/export?format=csv&lang=en&town=meizhu&q=${encodeURIComponent('点位2')}`);
+      const res = await sut.api(`/cameras/export?format=csv&lang=en&town=meizhu&q=${encodeURIComponent('点位2')}`);
       const lines = (await res.text()).replace(/^\ufeff/, '').trim().split('\r\n');
       expect(lines[0].startsWith('name,deviceId,idEdition,network,town')).to.equal(true);
       expect(lines).to.have.length(2);
@@ -157,7 +157,7 @@ for (const backend of backendNames()) {
       const missing = await upload(Buffer.from('名称,地址\n甲,乙\n'), 'a.csv');
       expect(missing.status).to.equal(400);
       expect(missing.body.message).to.contain('国标编码').and.contain('乡镇');
-      const none = await fetch(`${sut.url}/cameras/import`, { method: 'POST' });
+      const none = await sut.api(`/cameras/import`, { method: 'POST' });
       expect(none.status).to.equal(400);
     });
   });

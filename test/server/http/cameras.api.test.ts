@@ -11,7 +11,7 @@ for (const backend of backendNames()) {
   describe(`cameras API [${backend}]`, () => {
     let sut: TestServer;
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(sut.url + path, {
+      const res = await sut.api(path, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -23,7 +23,7 @@ const catalog: Catalog = {
 const noop: RequestHandler = (_req, _res, next) => next();
 const realRoutes: RouteDef[] = [
   ...catalogRoutes({ catalog, registry: {} as any, db: {} as any }),
-  ...cameraRoutes({ catalog, importMaxBytes: 1024, importLimiter: noop, tzDisplay: 'Asia/Shanghai', schemas: {} as any, registry: {} as any, importer: {} as any, exporter: {} as any } satisfies CameraRouteDeps),
+  ...cameraRoutes({ catalog, importMaxBytes: 1024, importLimiter: noop, tzDisplay: 'Asia/Shanghai', schemas: {} as any, registry: {} as any, writes: {} as any, exporter: {} as any } satisfies CameraRouteDeps),
 ];
 const fakeRoute: RouteDef = {
   method: 'delete', path: '/tickets/:ticketId/notes/:noteId', permission: 'cameras:write', summary: 'Remove a ticket note', handler: () => undefined,

@@ -37,9 +37,9 @@ async function change(sut: TestServer, cameras: Array<{ id: string; device_id: s
 }
 
 /** A console client that records everything it receives. */
-function client(origin: string, auth: HandshakeAuth = {}) {
+function client(server: TestServer, auth: HandshakeAuth = {}) {
   const received: { snapshots: Snapshot[]; events: CameraStateEvent[]; messages: number; counts: CountCell[][]; resumed: unknown[] } = { snapshots: [], events: [], messages: 0, counts: [], resumed: [] };
-  const socket: Client = connect(origin, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket: Client = connect(server.origin, { auth: { token: server.adminToken, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
   socket.on('state:snapshot', (s) => received.snapshots.push(s));
   socket.on('camera:state', (e) => (received.messages++, received.events.push(...e)));
   socket.on('town:counts', (c) => received.counts.push(c.counts));
@@ -76,7 +76,7 @@ for (const backend of backendNames()) {
     after(async () => sut.close());
 
     it('sends a snapshot with counts per town × network × state and the cameras in view', async () => {
-      const c = client(sut.origin);
+      const c = client(sut);
       sockets.push(c.socket);
       await until(() => c.received.snapshots.length === 1);
       const snap = c.received.snapshots[0];
@@ -86,7 +86,7 @@ for (const backend of backendNames()) {
     });
 
     it('scopes a view to its towns: no event of another town arrives', async () => {
-      const c = client(sut.origin, { view: { towns: ['shizi'] } });
+      const c = client(sut, { view: { towns: ['shizi'] } });
       sockets.push(c.socket);
       await until(() => c.received.snapshots.length === 1);
       expect(new Set(c.received.snapshots[0].cameras.map((x) => x.town))).to.deep.equal(new Set(['shizi']));
@@ -98,7 +98,7 @@ for (const backend of backendNames()) {
     });
 
     it('coalesces a burst of 500 changes into a handful of messages, with authoritative counts', async () => {
-      const c = client(sut.origin);
+      const c = client(sut);
       sockets.push(c.socket);
       await until(() => c.received.snapshots.length === 1);
       const burst = cams.filter((x) => x.town_code === 'meizhu').slice(0, 200).concat(cams.filter((x) => x.town_code !== 'meizhu').slice(0, 300));
@@ -112,13 +112,13 @@ for (const backend of backendNames()) {
     });
 
     it('resumes after a reconnect by replaying the gap from the outage log', async () => {
-      const first = client(sut.origin);
+      const first = client(sut);
       sockets.push(first.socket);
       await until(() => first.received.snapshots.length === 1);
       const lastSeq = first.received.snapshots[0].seq;
       first.socket.close();
       const missed = await change(sut, cams.slice(0, 7), 'offline');
-      const again = client(sut.origin, { lastSeq });
+      const again = client(sut, { lastSeq });
       sockets.push(again.socket);
       await until(() => again.received.resumed.length === 1);
       expect(again.received.snapshots).to.have.length(0);
@@ -130,7 +130,7 @@ for (const backend of backendNames()) {
     it('sends a fresh snapshot when the gap is too large to replay', async () => {
       await change(sut, cams.slice(0, 600), 'offline');
       for (let i = 0; i < 3; i++) await change(sut, cams.slice(0, 600), i % 2 ? 'offline' : 'online');
-      const c = client(sut.origin, { lastSeq: 0 });
+      const c = client(sut, { lastSeq: 0 });
       sockets.push(c.socket);
       await until(() => c.received.snapshots.length === 1);
       expect(c.received.snapshots[0].seq).to.be.at.least(2400);
@@ -149,8 +149,8 @@ if (backendNames().includes('postgres')) {
       const env = { DATABASE_URL: postgresTestUrl() };
       const a = await startTestServer(db, env);
       const b = await startTestServer(db, env);
-      const ca = client(a.origin);
-      const cb = client(b.origin);
+      const ca = client(a);
+      const cb = client(b);
       try {
         await until(() => ca.received.snapshots.length === 1 && cb.received.snapshots.length === 1);
         await (a.ctx.bus as unknown as { ensureListening(): Promise<void> }).ensureListening();
