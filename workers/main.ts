@@ -5,8 +5,7 @@
 import { ConfigError, describeDatabase, loadConfig } from '../config/index.js';
 import { createLogger } from '../server/logger.js';
 import { openConfiguredDatabase } from '../server/storage/db.js';
-import { loadOrCreateCameraKey } from '../server/secrets/camera-key.js';
-import { CredentialCipher } from '../server/secrets/credential-cipher.js';
+import { openCameraCipher } from '../server/secrets/camera-key.js';
 import { createStateEventBus } from '../server/events/create-bus.js';
 import { startWorker } from './worker.js';
 
@@ -21,9 +20,10 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const db = await openConfiguredDatabase(config);
-  const { key } = loadOrCreateCameraKey(config.dataDir, config.cameraSecretKey);
+  const { cipher, pendingFile } = openCameraCipher(config.dataDir, config.cameraSecretKey);
+  if (pendingFile) logger.warn('a camera key rotation was interrupted; reading passwords with both keys until `npm run keys -- rotate` is run again', { file: pendingFile });
   const bus = createStateEventBus(db, logger);
-  const worker = startWorker({ config, db, cipher: new CredentialCipher(key), bus, logger });
+  const worker = startWorker({ config, db, cipher, bus, logger });
   process.stdout.write(`liveness worker ${config.liveness.workerId} running on ${describeDatabase(config)}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

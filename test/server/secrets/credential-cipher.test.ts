@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CredentialCipher, SecretDecryptError } from '../../../server/secrets/credential-cipher.js';
+import { CredentialCipher, keyIdOf, SecretDecryptError } from '../../../server/secrets/credential-cipher.js';
 import { loadOrCreateCameraKey } from '../../../server/secrets/camera-key.js';
 
 describe('camera credential encryption', () => {
@@ -24,6 +24,17 @@ describe('camera credential encryption', () => {
     expect(() => sut.decrypt(parts.join(':'))).to.throw(SecretDecryptError);
     expect(() => new CredentialCipher(randomBytes(32)).decrypt(sealed)).to.throw(SecretDecryptError, /sealed with key/);
     expect(() => sut.decrypt('plain')).to.throw(SecretDecryptError);
+  });
+
+  it('opens values sealed with any key it holds, but seals with the first one only', () => {
+    const previousKey = randomBytes(32);
+    const currentKey = randomBytes(32);
+    const ring = new CredentialCipher(currentKey, [previousKey]);
+    expect(ring.keyId).to.equal(keyIdOf(currentKey));
+    expect(ring.decrypt(new CredentialCipher(previousKey).encrypt('old'))).to.equal('old');
+    expect(ring.decrypt(new CredentialCipher(currentKey).encrypt('cur'))).to.equal('cur');
+    expect(ring.encrypt('new').split(':')[1]).to.equal(keyIdOf(currentKey));
+    expect(() => new CredentialCipher(previousKey).decrypt(ring.encrypt('new'))).to.throw(SecretDecryptError);
   });
 
   it('generates a key file with mode 0600 on first start and reuses it', () => {
