@@ -9,8 +9,10 @@ export interface FieldChange {
 
 /** Replaces the value of every secret-looking field (at any depth) with "***" (or null when absent). */
 export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value.toISOString();
+  // Past the depth cap nothing is inspected, so nothing is kept: returning it as-is could leak a secret.
+  if (depth > 6) return '***';
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
