@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startFleet, type Fleet } from '../../workers/simulator/index.js';
 import { getDatabase, reset } from '../support/backends.js';
 import {
-  artifactPath, browserMissing, cameraRows, insertCameras, launchBrowser, recordChanges, startConsoleStack, type ConsoleStack,
+  artifactPath, browserMissing, cameraRows, insertCameras, launchBrowser, recordChanges, signInContext, startConsoleStack, type ConsoleStack,
 } from '../support/console-harness.js';
 
 /** Reads a number from a test id inside an optional scope. */
@@ -33,7 +33,9 @@ describe('duty-room console in headless Chromium', function () {
     const rows = await db.query<{ id: string; name: string }>('SELECT id, name FROM cameras');
     ids = new Map(rows.map((r) => [r.name, r.id]));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    await signInContext(context, stack.http.url, stack.admin);
+    page = await context.newPage();
     const violations: string[] = [];
     page.on('console', (msg) => msg.type() === 'error' && /Content Security Policy/.test(msg.text()) && violations.push(msg.text()));
     await page.goto(stack.http.url);

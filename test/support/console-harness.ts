@@ -1,12 +1,13 @@
 /**
  * Everything a console end-to-end test needs: an embedded database with simulated cameras, a worker
- * with a fast policy, the real HTTP + Socket.IO server, and headless Chromium (Debian's, driven by
- * playwright-core — no browser download).
+ * with a fast policy, the real HTTP + Socket.IO server with a county-wide admin account, and headless
+ * Chromium (Debian's, driven by playwright-core — no browser download). The console requires
+ * sign-in: `signInContext` gives a browser context the admin's (or anyone's) session cookie.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { startHttpServer, type RunningHttp } from '../../server/http-server.js';
@@ -18,7 +19,10 @@ import type { StateChangeEvent } from '../../server/events/state-events.js';
 import { startWorker, type Worker } from '../../workers/worker.js';
 import type { SimCamera } from '../../workers/simulator/index.js';
 import { deviceId } from './cameras.js';
-import { TEST_CAMERA_KEY } from './test-server.js';
+import { TEST_ADMIN_PASSWORD, TEST_CAMERA_KEY } from './test-server.js';
+import { rememberSecret } from './secrets.js';
+import { ensureFirstAdmin, FIRST_ADMIN } from '../../server/services/access/bootstrap-admin.js';
+import { cliActor } from '../../server/services/access/audit-trail.js';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -64,11 +68,22 @@ export function cameraRows(count: number, sim: readonly SimCamera[], encrypt: (p
   });
 }
 
+export interface Account {
+  username: string;
+  password: string;
+}
+
 export interface ConsoleStack {
   ctx: AppContext;
   http: RunningHttp;
   worker?: Worker;
   port: number;
+  /** The county-wide admin (ADMIN_INITIAL_PASSWORD: no forced change). */
+  admin: Account;
+  /** An admin API token, for sockets and API calls that are not what a test is about. */
+  adminToken: string;
+  /** fetch() against /api/v1 as the admin (bearer token: no cookie, no CSRF). */
+  api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
   /** Stops the HTTP server only (as a restart would), then starts it again on the same port. */
   restartHttp(): Promise<void>;
   stopHttp(): Promise<void>;
@@ -80,8 +95,14 @@ export interface ConsoleStack {
 export async function startConsoleStack(db: Database, options: { withWorker: boolean; env?: Record<string, string> }): Promise<ConsoleStack> {
   await ensureConsoleBuilt(() => undefined);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-console-'));
-  const config: Config = loadConfig({ DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ...FAST_POLICY, ...options.env });
+  const config: Config = loadConfig({
+    DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ADMIN_INITIAL_PASSWORD: TEST_ADMIN_PASSWORD, ...FAST_POLICY, ...options.env,
+  });
   const ctx = await createContext(config, silentLogger, db);
+  await ensureFirstAdmin(ctx.userRepo, ctx.audit, silentLogger, config.auth.adminInitialPassword);
+  const adminUser = (await ctx.userRepo.findByUsername(FIRST_ADMIN))!;
+  const { secret: adminToken } = await ctx.tokens.create({ userId: adminUser.id, name: 'console harness' }, null, cliActor());
+  rememberSecret(adminToken);
   const worker = options.withWorker ? startWorker({ config, db, cipher: ctx.cipher, bus: ctx.bus, logger: silentLogger }) : undefined;
   let http = await startHttpServer(ctx, 0, '127.0.0.1');
   const port = Number(new URL(http.url).port);
@@ -92,6 +113,13 @@ export async function startConsoleStack(db: Database, options: { withWorker: boo
     },
     worker,
     port,
+    admin: { username: FIRST_ADMIN, password: TEST_ADMIN_PASSWORD },
+    adminToken,
+    api(pathAndQuery, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminToken}`);
+      return fetch(`${http.url}api/v1${pathAndQuery}`, { ...init, headers });
+    },
     async stopHttp() {
       await http.close();
     },
@@ -110,6 +138,30 @@ export async function startConsoleStack(db: Database, options: { withWorker: boo
     },
   };
   return stack;
+}
+
+export interface BrowserSession {
+  /** `sem_session=…`, for a Socket.IO client or fetch outside the browser. */
+  cookie: string;
+  csrfToken: string;
+}
+
+/**
+ * Signs in over the API and puts the session cookie into the browser context, so the console opens
+ * signed in (faster than the form; sign-in.test.ts covers the form). Call before `page.goto`.
+ */
+export async function signInContext(context: BrowserContext, origin: string, account: Account): Promise<BrowserSession> {
+  const res = await fetch(new URL('/api/v1/auth/login', origin), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${account.username} failed: HTTP ${res.status} ${await res.text()}`);
+  const value = res.headers.getSetCookie().map((c) => /^sem_session=([^;]*)/.exec(c)?.[1]).find((v) => v);
+  if (!value) throw new Error('sign-in answered without a sem_session cookie');
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  await context.addCookies([{ name: 'sem_session', value, url: origin, httpOnly: true, sameSite: 'Strict' }]);
+  return { cookie: `sem_session=${value}`, csrfToken };
 }
 
 export async function insertCameras(db: Database, rows: StoredCameraFields[]): Promise<void> {
