@@ -13,6 +13,7 @@ import { authRoutes } from './http/routes/auth.routes.js';
 import { accountRoutes } from './http/routes/accounts.routes.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { authenticate } from './http/access.js';
+import { requestLog } from './http/request-log.js';
 
 /** The REST routes of /api/v1, in one list so access checks and docs can enumerate them. */
 export function apiRoutes(ctx: AppContext): RouteDef[] {
@@ -100,6 +101,7 @@ export function createApp(ctx: AppContext): express.Express {
     }),
   );
   api.use(express.json({ limit: ctx.config.bodyLimitBytes }));
+  api.use(requestLog(ctx.logger));
   api.use(authenticate({ auth: ctx.auth, tokens: ctx.tokens }));
   const routes = apiRoutes(ctx);
   const openApi = buildOpenApi(routes, ctx.catalog);

@@ -6,6 +6,8 @@ import { createApp } from './app.js';
 import { attachRealtime, type RealtimeHub } from './realtime/hub.js';
 import { authenticateHeaders } from './http/access.js';
 
+const ACCOUNT_CHANGES = /^(auth\.logout|auth\.password_change|user\.(update|reset_password|logout_all)|token\.revoke)/;
+
 export interface RunningHttp {
   server: Server;
   hub: RealtimeHub;
@@ -28,6 +30,11 @@ export async function startHttpServer(ctx: AppContext, port: number, host: strin
       const found = await authenticateHeaders(credentials, { auth: ctx.auth, tokens: ctx.tokens });
       return found && found !== 'bad_token' ? found.principal : undefined;
     },
+  });
+  // Sign-outs, disabled accounts, revoked tokens and new scopes reach open sockets at once here;
+  // other server processes notice within the hub's periodic re-check.
+  ctx.audit.onRecord((event) => {
+    if (ACCOUNT_CHANGES.test(event.action) && event.outcome !== 'failed') void hub.revalidate().catch(() => undefined);
   });
   const address = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;

@@ -10,6 +10,7 @@ import { ConfigError, describeDatabase, loadConfig } from '../../config/index.js
 import { createContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { UnprocessableFileError } from '../services/errors.js';
+import { cliActor } from '../services/access/audit-trail.js';
 import type { ImportReport } from '../services/registry/import.service.js';
 
 const USAGE = `usage:
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (err) {
       return fail(`cannot read ${file}: ${(err as Error).message}`);
     }
-    const report = await ctx.importer.importFile(data, { dryRun: args.values['dry-run'] === true, filename: path.basename(file) });
+    const report = await ctx.writes.importFile(data, { dryRun: args.values['dry-run'] === true, filename: path.basename(file), scope: undefined }, cliActor());
     printReport(report);
     return report.invalid.length > 0 ? 1 : 0;
   } catch (err) {

@@ -1,6 +1,12 @@
 /** Before/after differences for the audit log, with secrets replaced so the log never holds one. */
 
 const SECRET_FIELD = /pass(word)?|secret|token|key|hash|cookie|authorization/i;
+/** Facts about a secret, not the secret: hasPassword, mustChangePassword, passwordChangedAt. */
+const ABOUT_A_SECRET = /^(has|must)|ChangedAt$/;
+
+function isSecretField(key: string): boolean {
+  return SECRET_FIELD.test(key) && !ABOUT_A_SECRET.test(key);
+}
 
 export interface FieldChange {
   before: unknown;
@@ -16,7 +22,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_FIELD.test(k) && !/^has/.test(k) ? (v === null || v === undefined ? null : '***') : redactSecrets(v, depth + 1);
+    out[k] = isSecretField(k) ? (v === null || v === undefined ? null : '***') : redactSecrets(v, depth + 1);
   }
   return out;
 }
@@ -38,7 +44,7 @@ export function diffRecords(before: object | null | undefined, after: object | n
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
     const from = b[key] ?? null;
     const to = a[key] ?? null;
-    const secretTouched = SECRET_FIELD.test(key) && !/^has/.test(key) && (before as Record<string, unknown> | null)?.[key] !== (after as Record<string, unknown> | null)?.[key];
+    const secretTouched = isSecretField(key) && (before as Record<string, unknown> | null)?.[key] !== (after as Record<string, unknown> | null)?.[key];
     if (secretTouched || JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { before: from, after: to };
   }
   return changes;

@@ -45,6 +45,8 @@ export interface RealtimeDeps {
 
 export interface RealtimeHub {
   io: ConsoleServer;
+  /** Re-checks every socket's session or token now (after a sign-out everywhere, a revocation, a scope change). */
+  revalidate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -139,7 +141,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   };
 
   // An admin changed a connected user's towns: same view, new scope, fresh snapshot.
-  const stopGuard = deps.authenticate
+  const guard = deps.authenticate
     ? guardSockets(io, deps.authenticate, deps.logger, (socket) => {
         const s = socket as ConsoleSocket;
         const towns = viewOf(s, s.data.view);
@@ -150,7 +152,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
           })
           .catch((err: Error) => deps.logger.error('re-scoping a socket failed', { error: err }));
       })
-    : () => undefined;
+    : { stop: () => undefined, revalidateNow: async () => undefined };
 
   let pending: StateChangeEvent[] = [];
   const unsubscribe = deps.bus.subscribe((events) => {
@@ -169,9 +171,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 
   return {
     io,
+    revalidate: () => guard.revalidateNow(),
     async close() {
       clearInterval(timer);
-      stopGuard();
+      guard.stop();
       unsubscribe();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       // The adapter keeps a LISTEN connection; never let shutdown wait on it for long.

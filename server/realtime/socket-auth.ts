@@ -36,7 +36,7 @@ export function guardSockets<S extends Server>(
   authenticate: SocketAuthenticator,
   logger: Logger,
   onScopeChange: (socket: Socket) => void,
-): () => void {
+): { stop(): void; revalidateNow(): Promise<void> } {
   io.use((socket, next) => {
     const origin = socket.handshake.headers.origin;
     const host = socket.handshake.headers.host;
@@ -63,7 +63,10 @@ export function guardSockets<S extends Server>(
       .finally(() => (running = false));
   }, REVALIDATE_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return {
+    stop: () => clearInterval(timer),
+    revalidateNow: () => revalidateAll(io, authenticate, onScopeChange),
+  };
 }
 
 async function revalidateAll(io: Server, authenticate: SocketAuthenticator, onScopeChange: (socket: Socket) => void): Promise<void> {

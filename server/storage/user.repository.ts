@@ -65,8 +65,8 @@ function toRecord(row: UserRow): UserRecord {
 export class UserRepository {
   constructor(private readonly db: Queryable) {}
 
-  async count(): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  async countAdmins(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE role = 'admin'");
     return row.n;
   }
 
@@ -80,11 +80,11 @@ export class UserRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
-  /** The very first account, only if there is none yet (two servers starting at once create one). */
+  /** The first admin, only if there is no admin yet (two servers starting at once create one). */
   async insertFirst(user: NewUser): Promise<UserRecord | undefined> {
     const rows = await this.db.query<UserRow>(
       `INSERT INTO users (username, display_name, role, towns, password_hash, must_change_password)
-       SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM users)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin')
        ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
       [user.username, user.displayName, user.role, user.towns, user.passwordHash, user.mustChangePassword],
     );

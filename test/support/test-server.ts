@@ -5,7 +5,8 @@ import { loadConfig } from '../../config/index.js';
 import { createContext, type AppContext } from '../../server/context.js';
 import { startHttpServer } from '../../server/http-server.js';
 import type { RealtimeHub } from '../../server/realtime/hub.js';
-import { silentLogger, type Logger } from '../../server/logger.js';
+import type { Logger } from '../../server/logger.js';
+import { runLogger } from './run-log.js';
 import type { Database } from '../../server/storage/db.js';
 import { ensureFirstAdmin, FIRST_ADMIN } from '../../server/services/access/bootstrap-admin.js';
 import { cliActor } from '../../server/services/access/audit-trail.js';
@@ -33,7 +34,7 @@ export interface TestServer {
 }
 
 /** Serves the real app on 127.0.0.1:<ephemeral> over the given database, with an admin ready. */
-export async function startTestServer(db: Database, env: Record<string, string> = {}, logger: Logger = silentLogger): Promise<TestServer> {
+export async function startTestServer(db: Database, env: Record<string, string> = {}, logger: Logger = runLogger()): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-test-data-'));
   const config = loadConfig({ DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ADMIN_INITIAL_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
   const ctx = await createContext(config, logger, db);

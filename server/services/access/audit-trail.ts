@@ -24,6 +24,8 @@ export type AuditEvent = Omit<AuditEntry, 'actorType' | 'actorId' | 'actorName' 
  * failure to record it is logged loudly rather than turned into an error for the caller.
  */
 export class AuditTrail {
+  private readonly listeners: Array<(event: AuditEvent) => void> = [];
+
   constructor(
     private readonly repo: AuditRepository,
     private readonly logger: Logger,
@@ -35,6 +37,12 @@ export class AuditTrail {
     } catch (err) {
       this.logger.error('audit log write failed', { action: event.action, error: err as Error });
     }
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Called after each recorded event, e.g. so live sockets drop at once when their account signs out everywhere. */
+  onRecord(listener: (event: AuditEvent) => void): void {
+    this.listeners.push(listener);
   }
 }
 

@@ -6,7 +6,7 @@ import { generateOneTimePassword, hashPassword } from './passwords.js';
 export const FIRST_ADMIN = 'admin';
 
 /**
- * On a database without accounts, creates `admin`: with ADMIN_INITIAL_PASSWORD when configured
+ * On a database without an admin account, creates `admin`: with ADMIN_INITIAL_PASSWORD when configured
  * (automated deployments; no forced change), else with a one-time password shown once on the
  * console that must be changed at first sign-in. Two servers starting at once create one admin.
  */
@@ -17,7 +17,7 @@ export async function ensureFirstAdmin(
   initialPassword: string | undefined,
   announce: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<void> {
-  if ((await users.count()) > 0) return;
+  if ((await users.countAdmins()) > 0) return;
   const password = initialPassword ?? generateOneTimePassword();
   const created = await users.insertFirst({
     username: FIRST_ADMIN,
@@ -27,7 +27,10 @@ export async function ensureFirstAdmin(
     passwordHash: await hashPassword(password),
     mustChangePassword: initialPassword === undefined,
   });
-  if (!created) return;
+  if (!created) {
+    if ((await users.countAdmins()) === 0) logger.error(`no admin account exists and the username "${FIRST_ADMIN}" is taken; create one with: npm run users -- create <name> --role admin`);
+    return;
+  }
   await audit.record(SYSTEM_ACTOR, { action: 'user.create', targetType: 'user', targetId: created.id, targetLabel: created.username, detail: { firstAdmin: true, passwordFrom: initialPassword ? 'ADMIN_INITIAL_PASSWORD' : 'one-time' } });
   if (initialPassword) {
     logger.info('first admin account created with ADMIN_INITIAL_PASSWORD', { username: FIRST_ADMIN });

@@ -39,7 +39,9 @@ export class UserService {
   }
 
   async create(input: NewUserInput, callerScope: readonly string[] | null, actor: Actor): Promise<{ user: UserView; oneTimePassword?: string }> {
-    const towns = resolveTowns(input.towns ?? (callerScope ? [...callerScope] : null), this.towns, callerScope) ?? null;
+    // Unset: the caller's own towns. null: the whole county (only a county-wide caller may grant it).
+    const requested = input.towns === undefined ? (callerScope ? [...callerScope] : null) : input.towns;
+    const towns = resolveTowns(requested, this.towns, callerScope) ?? null;
     let oneTimePassword: string | undefined;
     if (input.password !== undefined) {
       const problem = passwordProblem(input.password, { username: input.username, common: commonPasswords() });

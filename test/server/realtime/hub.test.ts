@@ -1,59 +1,9 @@
 import { expect } from 'chai';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, CountCell, HandshakeAuth, ServerToClientEvents, Snapshot, CameraStateEvent } from '../../../server/realtime/events.js';
-import type { StateChangeEvent } from '../../../server/events/state-events.js';
-import { CameraRepository, type StoredCameraFields } from '../../../server/storage/camera.repository.js';
+import { CameraRepository } from '../../../server/storage/camera.repository.js';
 import type { Database } from '../../../server/storage/db.js';
 import { backendNames, getDatabase, postgresTestUrl, reset } from '../../support/backends.js';
-import { deviceId } from '../../support/cameras.js';
+import { change, client, fields, until, type Client } from '../../support/console-events.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-const TOWNS = ['jianping', 'shizi', 'meizhu'];
-
-function fields(i: number): StoredCameraFields {
-  return {
-    deviceId: deviceId(i), idEdition: '2016', name: `cam ${i}`, network: i % 2 ? 'sky' : 'ground', town: TOWNS[i % 3],
-    village: null, address: null, longitude: 119 + i / 1000, latitude: 31, pointClass: 1, vendor: null, model: null, installDate: null,
-    ownerUnit: null, maintainer: null, tags: [], onvifUrl: null, rtspMainUrl: null, rtspSubUrl: null, username: null, passwordEnc: null,
-  };
-}
-
-/** Records outage rows and camera statuses as a worker would, then announces them on the bus. */
-async function change(sut: TestServer, cameras: Array<{ id: string; device_id: string; town_code: string }>, to: 'offline' | 'online'): Promise<StateChangeEvent[]> {
-  const at = new Date();
-  const rows = await sut.ctx.db.query<{ id: number; camera_id: string }>(
-    `INSERT INTO outage_log (camera_id, town_code, network_code, from_status, to_status, at, cause)
-     SELECT id, town_code, network_code, status, $2, $3, 'host down: rtsp: timeout' FROM cameras WHERE id = ANY($1::uuid[]) RETURNING id, camera_id`,
-    [cameras.map((c) => c.id), to, at]);
-  await sut.ctx.db.query(`UPDATE cameras SET status = $2, status_since = $3 WHERE id = ANY($1::uuid[])`, [cameras.map((c) => c.id), to, at]);
-  const seqOf = new Map(rows.map((r) => [r.camera_id, r.id]));
-  const events = cameras.map((c) => ({
-    seq: seqOf.get(c.id)!, cameraId: c.id, deviceId: c.device_id, name: 'cam', town: c.town_code, network: 'sky',
-    from: (to === 'offline' ? 'online' : 'offline') as StateChangeEvent['from'], to, at: at.toISOString(), cause: 'host down: rtsp: timeout',
-  }));
-  await sut.ctx.bus.publish(events);
-  return events;
-}
-
-/** A console client that records everything it receives. */
-function client(server: TestServer, auth: HandshakeAuth = {}) {
-  const received: { snapshots: Snapshot[]; events: CameraStateEvent[]; messages: number; counts: CountCell[][]; resumed: unknown[] } = { snapshots: [], events: [], messages: 0, counts: [], resumed: [] };
-  const socket: Client = connect(server.origin, { auth: { token: server.adminToken, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
-  socket.on('state:snapshot', (s) => received.snapshots.push(s));
-  socket.on('camera:state', (e) => (received.messages++, received.events.push(...e)));
-  socket.on('town:counts', (c) => received.counts.push(c.counts));
-  socket.on('state:resumed', (r) => received.resumed.push(r));
-  return { socket, received };
-}
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 for (const backend of backendNames()) {
   describe(`console realtime channel [${backend}]`, function () {
