@@ -7,14 +7,15 @@
 import { ref, watch } from 'vue';
 import type { CameraStatus } from '../../server/realtime/events';
 import { consoleEn, consoleZh } from './messages/console';
+import { accountsEn, accountsZh } from './messages/accounts';
 
 export type Locale = 'zh' | 'en';
 
-const zh = { ...consoleZh } as const;
+const zh = { ...consoleZh, ...accountsZh } as const;
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...consoleEn };
+const en: Record<MessageKey, string> = { ...consoleEn, ...accountsEn };
 
 const STORAGE_KEY = 'sem.locale';
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { zh, en };
@@ -59,3 +60,7 @@ export function placeName(entry: { code: string; name: string; nameEn?: string |
   return locale.value === 'en' && entry.nameEn ? entry.nameEn : entry.name;
 }
 
+/** Whether `key` is a message (for keys built from server values: roles, audit actions). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(zh, key);
+}

@@ -8,7 +8,8 @@ import { computed, reactive } from 'vue';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '../../server/realtime/events';
 import { now } from './clock';
-import { applyChanges, applySnapshot, applyTownCounts, resumeSeq } from './live/store';
+import { applyChanges, applySnapshot, applyTownCounts, clearLive, resumeSeq } from './live/store';
+import { confirmSession, endSession, requirePasswordChange } from './session';
 
 export const STALE_AFTER_MS = 5000;
 
@@ -57,6 +58,16 @@ function lost(): void {
   conn.live = false;
 }
 
+/** Closes the socket and forgets the live state (sign-out); `connectRealtime` starts afresh. */
+export function disconnectRealtime(): void {
+  const s = socket;
+  socket = undefined;
+  s?.disconnect();
+  clearLive();
+  Object.assign(conn, { live: false, everSynced: false, downSince: null, lastDataAt: null });
+  replaying = false;
+}
+
 /** Connects once; safe to call again. */
 export function connectRealtime(): ConsoleSocket {
   if (socket) return socket;
@@ -79,9 +90,16 @@ export function connectRealtime(): ConsoleSocket {
   s.on('disconnect', (reason) => {
     lost();
     // The server closed the socket on purpose (e.g. a failed sync): retry ourselves, gently.
-    if (reason === 'io server disconnect') window.setTimeout(() => s.connect(), 2000);
+    if (reason === 'io server disconnect') window.setTimeout(() => socket === s && s.connect(), 2000);
   });
-  s.on('connect_error', () => lost());
+  s.on('connect_error', (err) => {
+    lost();
+    // The handshake is authenticated by the session cookie: without one there is nothing to retry.
+    if (err.message === 'unauthenticated') endSession('expired');
+    if (err.message === 'password_change_required') requirePasswordChange();
+  });
+  // Usually the end of this session — unless a password change here just replaced it: ask first.
+  s.on('session:ended', () => void confirmSession());
 
   s.on('state:snapshot', (snap) => {
     performance.mark('sem:snapshot');

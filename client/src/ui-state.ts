@@ -9,6 +9,7 @@
 import { reactive, ref, shallowRef } from 'vue';
 import type { CameraFilters, CodeName, ConsoleConfig, Meta } from './api-types';
 import { placeName } from './i18n';
+import { session } from './session';
 
 export const meta = shallowRef<Meta | null>(null);
 export const config = shallowRef<ConsoleConfig | null>(null);
@@ -69,9 +70,16 @@ export function networkName(code: string): string {
   return placeName(networkEntry(code), code);
 }
 
-/** Town codes in configured order, plus any the live data knows that the catalogue does not. */
+/** The catalogue's towns the signed-in user may see (a crew scoped to towns sees only theirs). */
+export function visibleTowns(): CodeName[] {
+  const towns = meta.value?.towns ?? [];
+  const scope = session.me?.towns ?? null;
+  return scope === null ? towns : towns.filter((t) => scope.includes(t.code));
+}
+
+/** Visible town codes in configured order, plus any the live data knows that the catalogue does not. */
 export function townCodes(extra: Iterable<string> = []): string[] {
-  const codes = (meta.value?.towns ?? []).map((t) => t.code);
+  const codes = visibleTowns().map((t) => t.code);
   for (const c of extra) if (!codes.includes(c)) codes.push(c);
   return codes;
 }

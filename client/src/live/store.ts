@@ -115,3 +115,18 @@ export function touchFeed(): void {
   dirtyFeed = true;
   schedule();
 }
+
+/**
+ * Forgets everything (sign-out): the next user may see other towns, so nothing of this session's
+ * cameras, counts or feed may remain, and the next connection starts from a fresh snapshot.
+ */
+export function clearLive(): void {
+  cameras.clear();
+  cells.clear();
+  feed.clear();
+  lastSeq = -1;
+  synced = false;
+  snapshots.value = 0;
+  dirtyCounts = dirtyCameras = dirtyFeed = true;
+  schedule();
+}
