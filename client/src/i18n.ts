@@ -8,14 +8,15 @@ import { ref, watch } from 'vue';
 import type { CameraStatus } from '../../server/realtime/events';
 import { consoleEn, consoleZh } from './messages/console';
 import { accountsEn, accountsZh } from './messages/accounts';
+import { adminEn, adminZh } from './messages/admin';
 
 export type Locale = 'zh' | 'en';
 
-const zh = { ...consoleZh, ...accountsZh } as const;
+const zh = { ...consoleZh, ...accountsZh, ...adminZh } as const;
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...consoleEn, ...accountsEn };
+const en: Record<MessageKey, string> = { ...consoleEn, ...accountsEn, ...adminEn };
 
 const STORAGE_KEY = 'sem.locale';
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { zh, en };
