@@ -32,6 +32,8 @@ export interface StartOptions {
    * worker's first claim already sees them.
    */
   beforeWorker?: (ctx: AppContext) => Promise<void>;
+  /** Where the first admin's one-time password is shown (default: stdout, once). */
+  announce?: (text: string) => void;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   let worker: Worker | undefined;
   let sweep: NodeJS.Timeout | undefined;
   try {
-    await ensureFirstAdmin(ctx.userRepo, ctx.audit, logger, config.auth.adminInitialPassword);
+    await ensureFirstAdmin(ctx.userRepo, ctx.audit, logger, config.auth.adminInitialPassword, options.announce);
     sweep = setInterval(() => void ctx.auth.prune().catch((err: Error) => logger.warn('session sweep failed', { error: err })), ACCOUNT_SWEEP_MS);
     sweep.unref();
     await options.beforeWorker?.(ctx);
