@@ -14,7 +14,7 @@ import { acquireDirectoryLock, DatabaseLockedError } from '../storage/pglite-loc
 import { startFleet, type Fleet } from '../../workers/simulator/index.js';
 import { castFromPlan, loadDemoRegions, POWER_CUT_TOWN } from './cast.js';
 import { planDemoFleet, DEMO_TOWN_WEIGHTS } from './fleet-plan.js';
-import { DEMO_DATA_DIR, DEMO_USAGE, demoEnv, parseDemoArgs, type DemoOptions } from './options.js';
+import { DEMO_ADMIN_PASSWORD, DEMO_DATA_DIR, DEMO_USAGE, demoEnv, parseDemoArgs, type DemoOptions } from './options.js';
 import { ScriptPlayer } from './player.js';
 import { registerDemoFleet } from './register.js';
 import { legend } from './script.js';
@@ -91,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
   player.start();
   const townsAt = server.url + 'api/v1/towns';
   out(`\nSharp Eyes Monitor demo — console: ${server.url}   (API: ${townsAt}, data: ${config.dataDir})`);
+  out(`sign in as admin with ${config.auth.adminInitialPassword === DEMO_ADMIN_PASSWORD ? `the demo password "${DEMO_ADMIN_PASSWORD}"` : 'ADMIN_INITIAL_PASSWORD'} (set when the demo data folder was first created)`);
   out(legend(cast, options.seed));
   out('Ctrl-C stops the demo.\n');
   const status = setInterval(() => void printStatus(server, player), STATUS_EVERY_MS);

@@ -50,7 +50,10 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
 }
 
 // Settings a person running the demo may still choose; everything else is the demo's.
-const PASS_THROUGH = ['PORT', 'HOST', 'LOG_LEVEL', 'TZ_DISPLAY', 'MAP_TILE_URL'] as const;
+const PASS_THROUGH = ['PORT', 'HOST', 'LOG_LEVEL', 'TZ_DISPLAY', 'MAP_TILE_URL', 'ADMIN_INITIAL_PASSWORD'] as const;
+
+/** The demo's admin password (its own data folder, loopback by default): printed in the banner so a newcomer signs in at once. */
+export const DEMO_ADMIN_PASSWORD = 'demo-sharp-eyes';
 
 /**
  * The environment handed to loadConfig: the pass-through keys from `env`, the demo data folder
@@ -65,6 +68,7 @@ export function demoEnv(env: Readonly<Record<string, string | undefined>>): Reco
   }
   return {
     LOG_LEVEL: 'warn',
+    ADMIN_INITIAL_PASSWORD: DEMO_ADMIN_PASSWORD,
     ...out,
     DATA_DIR: DEMO_DATA_DIR,
     CHECK_INTERVAL_S: '15',
