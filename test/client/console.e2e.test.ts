@@ -5,6 +5,7 @@ import { getDatabase, reset } from '../support/backends.js';
 import {
   artifactPath, browserMissing, cameraRows, insertCameras, launchBrowser, recordChanges, signInContext, startConsoleStack, type ConsoleStack,
 } from '../support/console-harness.js';
+import { expectEventually } from '../support/eventually.js';
 
 /** Reads a number from a test id inside an optional scope. */
 async function num(page: Page, testId: string, scope?: string): Promise<number> {
@@ -109,16 +110,3 @@ describe('duty-room console in headless Chromium', function () {
     await drawer.screenshot({ path: artifactPath('console-detail.png') });
   });
 });
-
-async function expectEventually(assertion: () => Promise<unknown>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}

@@ -154,7 +154,7 @@ export async function signInContext(context: BrowserContext, origin: string, acc
   const res = await fetch(new URL('/api/v1/auth/login', origin), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(account),
+    body: JSON.stringify({ username: account.username, password: account.password }),
   });
   if (res.status !== 200) throw new Error(`sign-in as ${account.username} failed: HTTP ${res.status} ${await res.text()}`);
   const value = res.headers.getSetCookie().map((c) => /^sem_session=([^;]*)/.exec(c)?.[1]).find((v) => v);
