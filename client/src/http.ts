@@ -2,7 +2,8 @@
  * The one place the console talks HTTP: same-origin JSON under /api/v1 with the session cookie.
  * State-changing requests carry the CSRF token the server handed out at sign-in. Authentication
  * failures are reported to the session (through `authHooks`, so this module imports no state):
- * 401 unauthenticated → sign-in screen; 403 password_change_required → forced change screen.
+ * 401 unauthenticated → sign-in screen; 403 password_change_required → forced change screen;
+ * 403 csrf_failed → the token is re-read once (another tab signed in anew) and the call repeated.
  */
 import { t } from './i18n';
 
@@ -33,6 +34,8 @@ export const authHooks = {
   csrfToken: (): string => '',
   onUnauthenticated: (): void => undefined,
   onPasswordChangeRequired: (): void => undefined,
+  /** Re-reads the session's CSRF token; answers whether it changed (then a retry may pass). */
+  refreshCsrf: async (): Promise<boolean> => false,
 };
 
 interface ErrorBody {
@@ -59,7 +62,7 @@ async function toError(res: Response): Promise<ApiError> {
 }
 
 /** Calls the API; answers the parsed JSON body (undefined for 204). */
-export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+export async function request<T>(path: string, init: RequestInit = {}, retried = false): Promise<T> {
   const method = (init.method ?? 'GET').toUpperCase();
   const headers: Record<string, string> = { Accept: 'application/json', ...(init.headers as Record<string, string> | undefined) };
   if (method !== 'GET' && method !== 'HEAD') {
@@ -71,6 +74,7 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
     const err = await toError(res);
     if (err.status === 401 && err.code === 'unauthenticated') authHooks.onUnauthenticated();
     if (err.status === 403 && err.code === 'password_change_required') authHooks.onPasswordChangeRequired();
+    if (err.status === 403 && err.code === 'csrf_failed' && !retried && (await authHooks.refreshCsrf())) return request<T>(path, init, true);
     throw err;
   }
   if (res.status === 204) return undefined as T;

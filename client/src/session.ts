@@ -29,6 +29,17 @@ const START_RETRY_MS = 3000;
 authHooks.csrfToken = () => csrfToken;
 authHooks.onUnauthenticated = () => endSession(session.me ? 'expired' : '');
 authHooks.onPasswordChangeRequired = () => requirePasswordChange();
+authHooks.refreshCsrf = async () => {
+  const before = csrfToken;
+  await confirmSession();
+  return csrfToken !== '' && csrfToken !== before;
+};
+
+/** The towns the signed-in user may hand out: their own scope (null = the whole county). */
+export function ownScope(): string[] | null {
+  const towns = session.me?.towns;
+  return towns ? [...towns] : null;
+}
 
 /** Whether the signed-in user's role grants `permission` (what to show, not what is allowed). */
 export function can(permission: Permission): boolean {
@@ -68,10 +79,16 @@ export async function startSession(): Promise<void> {
   }
 }
 
-/** The server ended a session (socket `session:ended`): if it was this one, /auth/me answers 401. */
+/**
+ * Asks /auth/me whether this tab is still signed in — after the socket's `session:ended` (401 if it
+ * was this session) or a CSRF refusal. Another user signed in from another tab: this tab's live
+ * state belongs to the previous user, so it starts over.
+ */
 export async function confirmSession(): Promise<void> {
   try {
-    adopt(await authApi.me());
+    const signed = await authApi.me();
+    if (session.me && signed.user.id !== session.me.id) return window.location.reload();
+    adopt(signed);
   } catch {
     // 401 → the hook shows the sign-in screen; unreachable → the socket's reconnect will tell
   }

@@ -148,6 +148,8 @@ describe('console sign-in, roles and admin pages in headless Chromium', function
     expect(await page.getByTestId('check-now').count(), 'no check-now without cameras:check').to.equal(0);
     await page.goto(`${stack.http.url}#/users`);
     await page.getByTestId('no-permission').waitFor();
+    await page.getByTestId('no-permission-back').click();
+    await page.getByTestId('town-tile').waitFor();
     await page.context().close();
   });
 
