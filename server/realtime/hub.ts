@@ -60,6 +60,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   if (deps.databaseUrl) {
     adapterPool = new pg.Pool({ connectionString: deps.databaseUrl, max: 3, connectionTimeoutMillis: 10_000 });
     adapterPool.on('error', () => undefined);
+    // The adapter's LISTEN client has no error listener of its own; one still being acquired while the
+    // hub closes outlives it, and a server restart would then crash the process.
+    adapterPool.on('connect', (client) => client.on('error', (err) => deps.logger.warn('socket.io adapter connection lost', { error: err })));
     io.adapter(createAdapter(adapterPool, { errorHandler: (err) => deps.logger.warn('socket.io adapter error', { error: err }) }));
   }
 
