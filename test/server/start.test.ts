@@ -6,9 +6,7 @@ import { loadConfig } from '../../config/index.js';
 import { startServer } from '../../server/start.js';
 import { runLogger } from '../support/run-log.js';
 import { rememberSecret } from '../support/secrets.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (res: Response): Promise<any> => res.json();
+import { json } from '../support/http.js';
 
 async function login(url: string, username: string, password: string) {
   const res = await fetch(`${url}api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });

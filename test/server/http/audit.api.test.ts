@@ -6,10 +6,7 @@ import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { createUser, signIn } from '../../support/accounts.js';
 import { deviceId } from '../../support/cameras.js';
 import { rememberSecret } from '../../support/secrets.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (res: Response): Promise<any> => res.json();
-const send = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+import { json, sendJson } from '../../support/http.js';
 
 for (const backend of backendNames()) {
   describe(`audit log [${backend}]`, function () {
@@ -26,8 +23,8 @@ for (const backend of backendNames()) {
     it('records who changed which camera field, from where, with secrets only marked as changed', async () => {
       const cameraPassword = 'cam-Secret-99x';
       rememberSecret(cameraPassword);
-      const created = await json(await sut.api('/cameras', send('POST', { deviceId: deviceId(660_001), name: '东门', network: '天网', town: '梅渚镇', username: 'admin', password: cameraPassword })));
-      await sut.api(`/cameras/${created.id}`, send('PATCH', { name: '东门卡口', password: 'cam-Secret-100y' }));
+      const created = await json(await sut.api('/cameras', sendJson('POST', { deviceId: deviceId(660_001), name: '东门', network: '天网', town: '梅渚镇', username: 'admin', password: cameraPassword })));
+      await sut.api(`/cameras/${created.id}`, sendJson('PATCH', { name: '东门卡口', password: 'cam-Secret-100y' }));
       rememberSecret('cam-Secret-100y');
       const page = await json(await sut.api(`/audit?targetId=${created.id}`));
       expect(page.items.map((e: { action: string }) => e.action)).to.deep.equal(['camera.update', 'camera.create']);

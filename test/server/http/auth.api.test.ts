@@ -4,12 +4,9 @@ import { backendNames, getDatabase } from '../../support/backends.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { createUser, signIn, tokenFor, withSession, withToken } from '../../support/accounts.js';
 import { deviceId } from '../../support/cameras.js';
+import { json } from '../../support/http.js';
 
 const camera = (i: number, town = '梅渚镇') => JSON.stringify({ deviceId: deviceId(900_000 + i), name: `auth cam ${i}`, network: '天网', town });
-
-/** Response bodies are checked field by field; their shape is what the test asserts. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (res: Response): Promise<any> => res.json();
 
 for (const backend of backendNames()) {
   describe(`sign-in and sessions [${backend}]`, function () {

@@ -8,6 +8,7 @@ import { backendNames, getDatabase } from '../../support/backends.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { createUser, tokenFor } from '../../support/accounts.js';
 import { deviceId } from '../../support/cameras.js';
+import { json } from '../../support/http.js';
 
 /** Who calls: a role and towns (null = county), or nobody. */
 interface Caller {
@@ -50,10 +51,6 @@ function outcome(status: number): string {
   if (status >= 500) return `error ${status}`;
   return 'allowed';
 }
-
-/** Response bodies are checked field by field; their shape is what the test asserts. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (res: Response): Promise<any> => res.json();
 
 for (const backend of backendNames()) {
   describe(`authorization matrix: every route × every role [${backend}]`, function () {

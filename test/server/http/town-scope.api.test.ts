@@ -4,10 +4,9 @@ import { backendNames, getDatabase, reset } from '../../support/backends.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { createUser, tokenFor, withToken } from '../../support/accounts.js';
 import { deviceId } from '../../support/cameras.js';
+import { json, sendJson } from '../../support/http.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (res: Response): Promise<any> => res.json();
-const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: unknown) => sendJson('POST', body);
 
 for (const backend of backendNames()) {
   describe(`town scope in every read and write [${backend}]`, function () {
