@@ -20,7 +20,10 @@ import { createContext, type AppContext } from '../../server/context.js';
 import { createApp } from '../../server/app.js';
 import { silentLogger } from '../../server/logger.js';
 import { writeXlsx } from '../../server/services/table/table-writer.js';
+import { ensureFirstAdmin, FIRST_ADMIN } from '../../server/services/access/bootstrap-admin.js';
+import { cliActor } from '../../server/services/access/audit-trail.js';
 import { throwAwayDatabase, type Backend } from './probe-env.js';
+import { instrumentSql, logPerKind, percentile, perKindFigures, r1, type Sample } from './registry-report.js';
 import { generateCamera, importSheet, NETWORKS, pick, ROADS, seededRandom, storedCamera, TAGS, TOWNS, VILLAGES } from './fleet-generator.js';
 
 const IMPORT_ROWS = 10_000;
@@ -37,6 +40,7 @@ const WARMUP_SEED = 7;
 const VACUUM = process.env.BENCH_VACUUM !== '0';
 const BENCH_KEY = 'b7e1c2d4e5f6a7980112233445566778899aabbccddeeff00112233445566778';
 
+const BENCH_ADMIN_PASSWORD = 'Bench night shift 42';
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 interface ListBody {
@@ -45,55 +49,29 @@ interface ListBody {
   nextCursor: string | null;
 }
 
-interface Sample {
-  kind: string;
-  query: string;
-  ms: number;
-  items: number;
-  total: number;
-  /** Time spent inside the page query and inside the count(*) query (they run side by side). */
-  listSqlMs: number;
-  countSqlMs: number;
+/** Sends the bench admin's bearer token: every API route but sign-in and health needs one. */
+async function api(url: string, token: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return fetch(url, { ...init, headers });
 }
 
-/** Wraps ctx.db.query so each request's SQL time can be split into the page query and the count. */
-function instrumentSql(ctx: AppContext): { current: { list: number; count: number } | null } {
-  const probe: { current: { list: number; count: number } | null } = { current: null };
-  const db = ctx.db as unknown as { query: (sql: string, params?: readonly unknown[]) => Promise<unknown[]> };
-  const original = db.query.bind(ctx.db);
-  db.query = async (sql, params) => {
-    const started = performance.now();
-    try {
-      return await original(sql, params);
-    } finally {
-      const into = probe.current;
-      if (into) {
-        if (/^\s*SELECT count\(\*\)/i.test(sql)) into.count += performance.now() - started;
-        else into.list += performance.now() - started;
-      }
-    }
-  };
-  return probe;
-}
-
-/** Where the bench's database lives, and how to throw it away. */
-
-async function getJson<T>(url: string): Promise<{ body: T; ms: number }> {
+async function getJson<T>(url: string, token: string): Promise<{ body: T; ms: number }> {
   const started = performance.now();
-  const res = await fetch(url);
+  const res = await api(url, token);
   const text = await res.text();
   const ms = performance.now() - started;
   if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}: ${text.slice(0, 500)}`);
   return { body: JSON.parse(text) as T, ms };
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+/** The first admin and an API token of theirs, made the way `npm run users -- token` does. */
+async function adminToken(ctx: AppContext): Promise<string> {
+  await ensureFirstAdmin(ctx.userRepo, ctx.audit, silentLogger, BENCH_ADMIN_PASSWORD, () => undefined);
+  const admin = await ctx.userRepo.findByUsername(FIRST_ADMIN);
+  if (!admin) throw new Error(`no "${FIRST_ADMIN}" account after ensureFirstAdmin`);
+  return (await ctx.tokens.create({ userId: admin.id, name: 'registry bench' }, null, cliActor())).secret;
 }
-
-const r1 = (v: number) => Math.round(v * 10) / 10;
 
 // ---------------------------------------------------------------------------------------------
 // The request mix: every kind a county operator's console issues, with seeded random parameters.
@@ -156,7 +134,7 @@ function buildMix(seed: number, perKind: number, cursors: CursorPool): Array<{ k
 }
 
 /** Follows 1–3 pages of a few listings so the cursor kind resumes deep inside real orderings. */
-async function collectCursors(base: string): Promise<CursorPool> {
+async function collectCursors(base: string, token: string): Promise<CursorPool> {
   const starts = ['', 'sort=name', 'sort=-updatedAt', 'town=meizhu', 'town=jianping&sort=name', 'network=sky&sort=-updatedAt', 'status=offline'];
   const pages: string[] = [];
   const rnd = seededRandom(99);
@@ -164,7 +142,7 @@ async function collectCursors(base: string): Promise<CursorPool> {
     let query = start;
     const depth = 1 + Math.floor(rnd() * 3);
     for (let i = 0; i < depth; i++) {
-      const { body } = await getJson<ListBody>(`${base}/cameras?${query}`);
+      const { body } = await getJson<ListBody>(`${base}/cameras?${query}`, token);
       if (!body.nextCursor) break;
       query = `${start ? start + '&' : ''}cursor=${body.nextCursor}`;
       pages.push(query);
@@ -191,6 +169,7 @@ async function logVisibility(ctx: AppContext, when: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function run(ctx: AppContext, base: string, backend: Backend['name']) {
+  const token = await adminToken(ctx);
   // 1. Import: build the sheet (not timed), then time the HTTP upload until the report arrives.
   let t = performance.now();
   const sheet = importSheet(0, IMPORT_ROWS);
@@ -200,7 +179,7 @@ async function run(ctx: AppContext, base: string, backend: Backend['name']) {
   const form = new FormData();
   form.append('file', new Blob([xlsx], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }), '郎溪县摄像机台账.xlsx');
   t = performance.now();
-  const res = await fetch(`${base}/cameras/import`, { method: 'POST', body: form });
+  const res = await api(`${base}/cameras/import`, token, { method: 'POST', body: form });
   const reportText = await res.text();
   const importMs = performance.now() - t;
   let report: { create?: number; committed?: boolean; invalid?: unknown[] };
@@ -245,19 +224,19 @@ async function run(ctx: AppContext, base: string, backend: Backend['name']) {
   await logVisibility(ctx, 'before the list mix');
 
   // 3. List latency: warm-up, then the measured mix, one request at a time.
-  const cursors = await collectCursors(base);
-  for (const { query } of buildMix(WARMUP_SEED, WARMUP_PER_KIND, cursors)) await getJson<ListBody>(`${base}/cameras?${query}`);
+  const cursors = await collectCursors(base, token);
+  for (const { query } of buildMix(WARMUP_SEED, WARMUP_PER_KIND, cursors)) await getJson<ListBody>(`${base}/cameras?${query}`, token);
   const samples: Sample[] = [];
   const mix = buildMix(MIX_SEED, PER_KIND, cursors);
   log(`measuring ${mix.length} list requests (${Object.keys(KINDS).length} kinds × ${PER_KIND}) after ${Object.keys(KINDS).length * WARMUP_PER_KIND} warm-up requests`);
   const probe = instrumentSql(ctx);
   for (const { kind, query } of mix) {
-    const sql = { list: 0, count: 0 };
+    const sql = { list: 0, count: 0, auth: 0 };
     probe.current = sql;
-    const { body, ms } = await getJson<ListBody>(`${base}/cameras?${query}`);
+    const { body, ms } = await getJson<ListBody>(`${base}/cameras?${query}`, token);
     probe.current = null;
     if (!Array.isArray(body.items) || typeof body.total !== 'number') throw new Error(`GET /cameras?${query}: unexpected body`);
-    samples.push({ kind, query, ms, items: body.items.length, total: body.total, listSqlMs: sql.list, countSqlMs: sql.count });
+    samples.push({ kind, query, ms, items: body.items.length, total: body.total, listSqlMs: sql.list, countSqlMs: sql.count, authSqlMs: sql.auth });
   }
   await logVisibility(ctx, 'after the list mix');
   const empty = samples.filter((s) => s.items === 0);
@@ -265,38 +244,13 @@ async function run(ctx: AppContext, base: string, backend: Backend['name']) {
     throw new Error(`${empty.length} of ${samples.length} list requests returned nothing, e.g. ${empty.slice(0, 3).map((s) => s.query).join(' | ')}`);
   }
 
-  const byKind = new Map<string, Sample[]>();
-  for (const s of samples) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
-  const perKind = [...byKind].map(([kind, list]) => {
-    const ms = list.map((s) => s.ms);
-    const slowest = list.reduce((a, b) => (b.ms > a.ms ? b : a));
-    return {
-      kind,
-      n: list.length,
-      p50: percentile(ms, 50),
-      p95: percentile(ms, 95),
-      max: slowest.ms,
-      slowest: slowest.query,
-      listSqlP95: percentile(list.map((s) => s.listSqlMs), 95),
-      countSqlP95: percentile(list.map((s) => s.countSqlMs), 95),
-      avgItems: list.reduce((a, s) => a + s.items, 0) / list.length,
-      avgTotal: list.reduce((a, s) => a + s.total, 0) / list.length,
-    };
-  });
-  perKind.sort((a, b) => b.p95 - a.p95);
-  log(`per-kind latency on ${backend} (ms, slowest p95 first):`);
-  log(`  ${'kind'.padEnd(16)} ${'n'.padStart(3)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'max'.padStart(6)} ${'pageSQL'.padStart(7)} ${'countSQL'.padStart(8)} ${'items'.padStart(5)} ${'total'.padStart(6)}  slowest query`);
-  for (const k of perKind) {
-    const cells = [k.p50, k.p95, k.max].map((v) => v.toFixed(1).padStart(6)).join(' ');
-    log(`  ${k.kind.padEnd(16)} ${String(k.n).padStart(3)} ${cells} ${k.listSqlP95.toFixed(1).padStart(7)} ${k.countSqlP95.toFixed(1).padStart(8)} ${k.avgItems.toFixed(0).padStart(5)} ${k.avgTotal.toFixed(0).padStart(6)}  ${decodeURIComponent(k.slowest).slice(0, 70)}`);
-  }
-  log('  (p50/p95/max: HTTP round trip; pageSQL/countSQL: p95 time inside the page query and the count(*) query,');
-  log('   which are sent together; PGlite runs one at a time, so there countSQL includes waiting for the page query)');
+  const perKind = perKindFigures(samples);
+  logPerKind(perKind, backend, log);
   const all = samples.map((s) => s.ms);
 
   // 4. Export of the whole fleet as CSV (one request; the xlsx writer is the slower path and is not timed here).
   t = performance.now();
-  const exp = await fetch(`${base}/cameras/export?format=csv`);
+  const exp = await api(`${base}/cameras/export?format=csv`, token);
   const exported = Buffer.from(await exp.arrayBuffer());
   const exportMs = performance.now() - t;
   if (exp.status !== 200) throw new Error(`export → ${exp.status}: ${exported.toString('utf8').slice(0, 300)}`);
@@ -318,6 +272,7 @@ async function run(ctx: AppContext, base: string, backend: Backend['name']) {
     slowestKindP95Ms: r1(perKind[0].p95),
     listSqlP95Ms: r1(percentile(samples.map((s) => s.listSqlMs), 95)),
     countSqlP95Ms: r1(percentile(samples.map((s) => s.countSqlMs), 95)),
+    authSqlP95Ms: r1(percentile(samples.map((s) => s.authSqlMs), 95)),
     vacuum: VACUUM,
     insertMs: Math.round(insertMs),
     exportMs: Math.round(exportMs),
