@@ -12,6 +12,8 @@ const BASE = '/api/v1';
 export interface Problem {
   field: string;
   message: string;
+  /** A stable reason the console words itself (password rules); the message is English. */
+  code?: string;
 }
 
 /** An HTTP error with what the server's JSON body said. */

@@ -10,8 +10,14 @@ export interface PasswordContext {
   common: ReadonlySet<string>;
 }
 
+/** A broken rule: a stable code (the console words it in the reader's language) and an English message. */
+export interface PasswordProblem {
+  code: 'too_short' | 'too_long' | 'common' | 'contains_username' | 'too_few_characters';
+  message: string;
+}
+
 /**
- * The first rule a candidate breaks, as a message for the `newPassword` field; undefined = acceptable.
+ * The first rule a candidate breaks; undefined = acceptable.
  * Truth table:
  * candidate               | result
  * "short"                 | too short
@@ -21,16 +27,16 @@ export interface PasswordContext {
  * username or reversed    | contains the username
  * "correct horse battery" | ok
  */
-export function passwordProblem(candidate: string, ctx: PasswordContext): string | undefined {
+export function passwordProblem(candidate: string, ctx: PasswordContext): PasswordProblem | undefined {
   const length = [...candidate].length;
-  if (length < MIN_PASSWORD_LENGTH) return `must be at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (length > MAX_PASSWORD_LENGTH) return `must be at most ${MAX_PASSWORD_LENGTH} characters`;
+  if (length < MIN_PASSWORD_LENGTH) return { code: 'too_short', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` };
+  if (length > MAX_PASSWORD_LENGTH) return { code: 'too_long', message: `must be at most ${MAX_PASSWORD_LENGTH} characters` };
   const lower = candidate.toLowerCase();
-  if (ctx.common.has(lower)) return 'is one of the most common passwords; choose another';
+  if (ctx.common.has(lower)) return { code: 'common', message: 'is one of the most common passwords; choose another' };
   const name = ctx.username.toLowerCase();
   if (name.length >= 3 && (lower.includes(name) || lower.includes([...name].reverse().join('')))) {
-    return 'must not contain the username';
+    return { code: 'contains_username', message: 'must not contain the username' };
   }
-  if (new Set(lower).size < 4) return 'uses too few different characters';
+  if (new Set(lower).size < 4) return { code: 'too_few_characters', message: 'uses too few different characters' };
   return undefined;
 }

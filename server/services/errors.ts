@@ -4,6 +4,8 @@ export interface FieldProblem {
   /** The API field (or `query.x`, `body`) the problem is about. */
   field: string;
   message: string;
+  /** A stable reason where clients word it themselves (password rules). */
+  code?: string;
 }
 
 export class ValidationError extends Error {

@@ -105,10 +105,10 @@ export class AuthService {
     if (!user || user.disabled) throw new UnauthenticatedError();
     if (!(await verifyPassword(user.passwordHash, current))) {
       await this.deps.audit.record(actor, { action: 'auth.password_change', outcome: 'failed', targetType: 'user', targetId: user.id, targetLabel: user.username, detail: { reason: 'wrong current password' } });
-      throw new ValidationError([{ field: 'currentPassword', message: 'is not your current password' }]);
+      throw new ValidationError([{ field: 'currentPassword', code: 'wrong_current', message: 'is not your current password' }]);
     }
-    const problem = next === current ? 'must differ from the current password' : passwordProblem(next, { username: user.username, common: commonPasswords() });
-    if (problem) throw new ValidationError([{ field: 'newPassword', message: problem }]);
+    const problem = next === current ? { code: 'same_as_current', message: 'must differ from the current password' } : passwordProblem(next, { username: user.username, common: commonPasswords() });
+    if (problem) throw new ValidationError([{ field: 'newPassword', ...problem }]);
     await this.deps.users.setPassword(user.id, await hashPassword(next), false);
     const ended = await this.deps.sessions.deleteForUser(user.id, principal.sessionId);
     await this.deps.audit.record(actor, { action: 'auth.password_change', targetType: 'user', targetId: user.id, targetLabel: user.username, towns: user.towns, detail: { otherSessionsEnded: ended } });

@@ -45,7 +45,7 @@ export class UserService {
     let oneTimePassword: string | undefined;
     if (input.password !== undefined) {
       const problem = passwordProblem(input.password, { username: input.username, common: commonPasswords() });
-      if (problem) throw new ValidationError([{ field: 'password', message: problem }]);
+      if (problem) throw new ValidationError([{ field: 'password', ...problem }]);
     } else {
       oneTimePassword = generateOneTimePassword();
     }
@@ -91,7 +91,7 @@ export class UserService {
     const user = await this.users.findByUsername(username);
     if (!user) throw new NotFoundError('user', username);
     const problem = passwordProblem(password, { username: user.username, common: commonPasswords() });
-    if (problem) throw new ValidationError([{ field: 'password', message: problem }]);
+    if (problem) throw new ValidationError([{ field: 'password', ...problem }]);
     await this.users.setPassword(user.id, await hashPassword(password), false);
     await this.sessions.deleteForUser(user.id);
     await this.audit.record(actor, { action: 'user.reset_password', targetType: 'user', targetId: user.id, targetLabel: user.username, towns: user.towns, detail: { chosen: true } });
