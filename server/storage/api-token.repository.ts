@@ -57,9 +57,19 @@ const toRecord = (r: Row): ApiTokenRecord => ({
   revokedAt: r.revoked_at,
 });
 
-const SELECT = `SELECT t.id, t.name, t.secret_hash, t.user_id, u.username, t.role, t.towns, t.created_at, t.created_by,
-                       t.expires_at, t.last_used_at, t.revoked_at
-                FROM api_tokens t JOIN users u ON u.id = t.user_id`;
+/** A token as sign-in needs it: with its owner's current role, towns and state. */
+export interface TokenWithOwner {
+  token: ApiTokenRecord;
+  owner: { role: Role; towns: string[] | null; disabled: boolean };
+}
+
+/** last_used_at is written at most this often per token. */
+const MARK_USED_EVERY_MS = 60_000;
+
+const COLUMNS = `t.id, t.name, t.secret_hash, t.user_id, u.username, t.role, t.towns, t.created_at, t.created_by,
+                 t.expires_at, t.last_used_at, t.revoked_at`;
+const FROM = 'FROM api_tokens t JOIN users u ON u.id = t.user_id';
+const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 
 /** Integration tokens (hashed). `scope` narrows lists to tokens whose towns lie inside it. */
 export class ApiTokenRepository {
@@ -80,6 +90,20 @@ export class ApiTokenRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
+  /**
+   * The token and its owner in one round trip: every API request with a bearer token signs in
+   * through here, so this is one indexed query rather than one for the token and one for the user.
+   */
+  async findWithOwner(id: string): Promise<TokenWithOwner | undefined> {
+    if (!isUuid(id)) return undefined;
+    const rows = await this.db.query<Row & { owner_role: Role; owner_towns: string[] | null; owner_disabled: boolean }>(
+      `SELECT ${COLUMNS}, u.role AS owner_role, u.towns AS owner_towns, u.disabled AS owner_disabled ${FROM} WHERE t.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    return r && { token: toRecord(r), owner: { role: r.owner_role, towns: r.owner_towns, disabled: r.owner_disabled } };
+  }
+
   async list(scope: TownScope = null, userId?: string): Promise<ApiTokenRecord[]> {
     const rows = await this.db.query<Row>(
       `${SELECT} WHERE ($1::text[] IS NULL OR (t.towns IS NOT NULL AND t.towns <@ $1::text[]))
@@ -90,11 +114,17 @@ export class ApiTokenRepository {
     return rows.map(toRecord);
   }
 
-  /** Records use at most once a minute per token, so busy integrations do not write on every call. */
-  async markUsed(id: string, now: Date): Promise<void> {
+  /**
+   * Records use at most once a minute per token, so busy integrations do not write on every call.
+   * Given the last_used_at just read, a call within the minute skips the round trip altogether;
+   * the WHERE clause still settles races between requests and servers.
+   */
+  async markUsed(id: string, now: Date, lastUsedAt?: Date | null): Promise<void> {
+    if (lastUsedAt && now.getTime() - lastUsedAt.getTime() <= MARK_USED_EVERY_MS) return;
     await this.db.query(
-      `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
-      [id, now],
+      `UPDATE api_tokens SET last_used_at = $2
+       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 millisecond')`,
+      [id, now, MARK_USED_EVERY_MS],
     );
   }
 

@@ -68,20 +68,21 @@ export class TokenService {
   async resolve(bearer: string): Promise<Principal | undefined> {
     const parsed = parseApiToken(bearer);
     if (!parsed) return undefined;
-    const token = await this.tokens.find(parsed.id);
+    const found = await this.tokens.findWithOwner(parsed.id);
     const now = this.now();
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return undefined;
+    if (!found) return undefined;
+    const { token, owner } = found;
+    if (token.revokedAt || (token.expiresAt && token.expiresAt <= now)) return undefined;
     if (!sameSecret(sha256(parsed.secret), token.secretHash)) return undefined;
-    const user = await this.users.findById(token.userId);
     // An account disabled or demoted since takes its tokens down with it.
-    if (!user || user.disabled || !roleWithin(token.role, user.role)) return undefined;
-    await this.tokens.markUsed(token.id, now);
+    if (owner.disabled || !roleWithin(token.role, owner.role)) return undefined;
+    await this.tokens.markUsed(token.id, now, token.lastUsedAt);
     return {
       kind: 'token',
-      userId: user.id,
-      username: user.username,
+      userId: token.userId,
+      username: token.username,
       role: token.role,
-      towns: intersectScopes(token.towns, user.towns),
+      towns: intersectScopes(token.towns, owner.towns),
       mustChangePassword: false,
       tokenId: token.id,
     };

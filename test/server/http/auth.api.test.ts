@@ -109,6 +109,19 @@ for (const backend of backendNames()) {
       expect((await withToken(sut, token)('/health')).status).to.equal(401); // a bad token is never silently anonymous
     });
 
+    it('takes a token down with its account when the account is demoted below it or disabled', async () => {
+      const u = await createUser(sut, 'operator');
+      const token = await tokenFor(sut, u, 'night script');
+      const patch = (body: object) => sut.api(`/users/${u.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await withToken(sut, token)('/cameras')).status).to.equal(200);
+      expect((await patch({ role: 'crew' })).status).to.equal(200);
+      expect((await withToken(sut, token)('/cameras')).status).to.equal(401);
+      expect((await patch({ role: 'operator' })).status).to.equal(200);
+      expect((await withToken(sut, token)('/cameras')).status).to.equal(200);
+      expect((await patch({ disabled: true })).status).to.equal(200);
+      expect((await withToken(sut, token)('/cameras')).status).to.equal(401);
+    });
+
     it('forces a one-time password to be changed at first sign-in, then ends the other sessions', async () => {
       const created = await sut.api('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `crew-otp-${Date.now()}`, role: 'crew', towns: ['十字镇'] }) });
       expect(created.status).to.equal(201);

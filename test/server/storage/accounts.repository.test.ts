@@ -174,6 +174,14 @@ for (const backend of backendNames()) {
         for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) expect(await sut.find(id)).to.equal(undefined);
       });
 
+      it('findWithOwner reads the token with its owner\'s current role, towns and state in one go', async () => {
+        const created = await sut.insert(token(['meizhu']));
+        expect(await sut.findWithOwner(created.id)).to.deep.equal({ token: created, owner: { role: 'operator', towns: null, disabled: false } });
+        await users.update(owner.id, { role: 'crew', towns: ['meizhu'], disabled: true });
+        expect((await sut.findWithOwner(created.id))!.owner).to.deep.equal({ role: 'crew', towns: ['meizhu'], disabled: true });
+        for (const id of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) expect(await sut.findWithOwner(id)).to.equal(undefined);
+      });
+
       it('lists by scope and by user, newest first', async () => {
         const scoped = await sut.insert(token(['meizhu']));
         const county = await sut.insert(token(null));
@@ -196,6 +204,18 @@ for (const backend of backendNames()) {
           await sut.markUsed(id, at(ms));
           expect(await lastUsed(), `used at +${ms} ms`).to.equal(at(recorded).getTime());
         }
+      });
+
+      it('markUsed skips the write when the last_used_at it is given lies within the minute', async () => {
+        const { id } = await sut.insert(token(null));
+        const lastUsed = async () => (await sut.find(id))!.lastUsedAt?.getTime();
+        // The caller passes the last_used_at it just read: one within the minute means this minute's use is on record.
+        await sut.markUsed(id, at(0), at(-30_000));
+        expect(await lastUsed(), 'given a use 30 s ago').to.equal(undefined);
+        await sut.markUsed(id, at(0), at(-61_000));
+        expect(await lastUsed(), 'given a use 61 s ago').to.equal(at(0).getTime());
+        await sut.markUsed(id, at(120_000), null);
+        expect(await lastUsed(), 'given no use').to.equal(at(120_000).getTime());
       });
 
       it('revoke is idempotent and keeps the first revocation time', async () => {
