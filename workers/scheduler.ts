@@ -8,6 +8,7 @@ import type { StateChangeEvent, StateEventBus } from '../server/events/state-eve
 import type { ProbeRegistry } from './probes/index.js';
 import { evaluateRound } from './evaluate.js';
 import { HostGate } from './host-gate.js';
+import { PasswordCache } from './password-cache.js';
 import { runRound } from './runner.js';
 
 export interface SchedulerDeps {
@@ -44,6 +45,7 @@ export class Scheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly unstarted = new Set<string>();
   private readonly gate: HostGate;
+  private readonly passwords: PasswordCache;
   private writes: RoundWrite[] = [];
   private events: Array<Omit<StateChangeEvent, 'seq'>> = [];
   private flushing: Promise<void> = Promise.resolve();
@@ -54,6 +56,7 @@ export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
     this.gate = new HostGate(deps.config.perHost);
+    this.passwords = new PasswordCache(deps.cipher);
   }
 
   get workerId(): string {
@@ -90,9 +93,10 @@ export class Scheduler {
     const { config, logger } = this.deps;
     while (this.running) {
       const room = Math.min(config.concurrency - this.held, config.batchSize);
-      // Finished rounds wake the loop early only while claims are held back by the concurrency limit;
-      // otherwise the next claim waits for the idle poll (waking on every round cost a claim per round).
-      this.capacityLimited = config.concurrency - this.held < config.batchSize;
+      // Finished rounds wake the loop early only while the concurrency limit holds claims back (no
+      // room at all); a claim that found fewer due cameras than it had room for waits for the idle
+      // poll — waking on every finished round cost one claim statement per round.
+      this.capacityLimited = room <= 0;
       let claimed = 0;
       if (room > 0) {
         try {
@@ -168,9 +172,10 @@ export class Scheduler {
 
   private targetOf(camera: ClaimedCamera) {
     let password: string | undefined;
-    if (camera.passwordEnc) {
+    if (!camera.passwordEnc) this.passwords.forget(camera.id);
+    else {
       try {
-        password = this.deps.cipher.decrypt(camera.passwordEnc);
+        password = this.passwords.open(camera.id, camera.passwordEnc);
       } catch (err) {
         this.deps.logger.warn('cannot decrypt camera password; probing without it', { cameraId: camera.id, error: err as Error });
       }

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { loadConfig, type LivenessConfig } from '../../config/index.js';
+import { silentLogger } from '../../server/logger.js';
+import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
+import type { Database } from '../../server/storage/db.js';
+import type { ClaimedCamera, LivenessRepository, RoundWrite } from '../../server/storage/liveness.repository.js';
+import type { StateEventBus } from '../../server/events/state-events.js';
+import type { ProbeRegistry } from '../../workers/probes/index.js';
+import type { ProbeTarget } from '../../workers/probes/types.js';
+import { Scheduler } from '../../workers/scheduler.js';
+
+const KEY = Buffer.alloc(32, 3);
+
+function camera(i: number, passwordEnc: string | null): ClaimedCamera {
+  return {
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, deviceId: `dev${i}`, name: `cam ${i}`, town: 't', network: 'n', pointClass: null,
+    rtspUrl: `rtsp://127.9.${Math.floor(i / 250)}.${i % 250}:554/s`, onvifUrl: null, username: 'admin', passwordEnc,
+    status: 'online', statusSince: null, statusCause: null, healthStreak: 0, healthDirection: null, maintenanceUntil: null, lastSampleAt: null,
+    dueAt: new Date(0),
+  };
+}
+
+/**
+ * A scheduler on fakes: `due` cameras are handed out by claimDue (at most `limit` per claim, and never
+ * past a camera in `cuts` within one claim), probes answer at once unless their host is in `held`
+ * (those wait for `release()`), the clock is sinon's (the idle poll fires only when the test ticks it).
+ */
+function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: number[] = [], held = new Set<string>()) {
+  const clock = sinon.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent' }).liveness, ...over };
+  const pending = [...due];
+  let handed = 0;
+  const claims: number[] = [];
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const written: RoundWrite[] = [];
+  const targets: ProbeTarget[] = [];
+  const repo = {
+    claimDue: async (_tx: unknown, _w: string, _now: Date, limit: number) => {
+      claims.push(limit);
+      const cut = cuts.find((c) => c > handed) ?? Infinity;
+      const batch = pending.splice(0, Math.min(limit, cut - handed));
+      handed += batch.length;
+      return batch;
+    },
+    recordRounds: async (_w: string, rounds: RoundWrite[]) => (written.push(...rounds), new Map()),
+    releaseClaims: async () => undefined,
+  } as unknown as LivenessRepository;
+  const db = { connect: async () => ({ query: async () => ({ rows: [] }), release: () => undefined }) } as unknown as Database;
+  const ok = async (target: ProbeTarget) => {
+    targets.push(target);
+    if (held.has(new URL(target.url).hostname)) await released;
+    return { ok: true, latencyMs: 1 };
+  };
+  const probes: ProbeRegistry = { rtsp: ok, onvif: ok, tcp: ok };
+  const bus = { publish: async () => undefined, subscribe: () => () => undefined, close: async () => undefined } as StateEventBus;
+  let rounds = 0;
+  let onAll: (() => void) | undefined;
+  const sut = new Scheduler({
+    db, repo, probes, cipher: new CredentialCipher(KEY), bus, config, logger: silentLogger,
+    onRound: () => ++rounds === due.length && onAll?.(),
+  });
+  const allDone = new Promise<void>((resolve) => (onAll = resolve));
+  return { sut, clock, claims, written, targets, allDone, release };
+}
+
+describe('Scheduler (on fakes)', () => {
+  let h: ReturnType<typeof harness> | undefined;
+  afterEach(async () => {
+    h?.release();
+    h?.clock.restore();
+    await h?.sut.stop();
+    h = undefined;
+  });
+
+  it('finished rounds do not cost a claim each while the last claim had room to spare', async () => {
+    // 20 slow rounds in flight, then 100 fast ones claimed: their ends must not each trigger a claim.
+    const cameras = Array.from({ length: 120 }, (_, i) => camera(i, null));
+    const slow = new Set(cameras.slice(0, 20).map((c) => new URL(c.rtspUrl!).hostname));
+    h = harness(cameras, { concurrency: 500, batchSize: 500, perHost: 2 }, [20], slow);
+    h.sut.start();
+    await h.clock.tickAsync(300); // the idle poll: the second claim finds the 100 fast cameras
+    expect(h.claims.length).to.equal(2);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    await h.clock.tickAsync(0);
+    expect(h.targets.length).to.equal(120);
+    expect(h.claims.length).to.equal(2); // before the fix: one claim per finished fast round
+    h.release();
+    await h.allDone;
+  });
+
+  it('while concurrency holds claims back, finished rounds wake the claim loop (no poll needed)', async () => {
+    h = harness(Array.from({ length: 30 }, (_, i) => camera(i, null)), { concurrency: 10, batchSize: 500, perHost: 2 });
+    h.sut.start();
+    await h.allDone; // 30 rounds through 10 slots without the fake clock moving
+    expect(h.claims.length).to.be.at.least(3);
+    expect(h.claims.every((limit) => limit <= 10)).to.equal(true);
+  });
+
+  it('decrypts a camera password once and opens a changed one anew', async () => {
+    const cipher = new CredentialCipher(KEY);
+    const first = camera(1, cipher.encrypt('old'));
+    const again = { ...first };
+    const changed = { ...first, passwordEnc: cipher.encrypt('new') };
+    h = harness([first, again, changed], { concurrency: 1, batchSize: 1, perHost: 1 });
+    const decrypt = sinon.spy(CredentialCipher.prototype, 'decrypt');
+    try {
+      h.sut.start();
+      await h.allDone;
+    } finally {
+      decrypt.restore();
+    }
+    expect(h.targets.map((t) => t.password)).to.deep.equal(['old', 'old', 'new']);
+    expect(decrypt.callCount).to.equal(2);
+  });
+});
