@@ -1,15 +1,19 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
 import { socketFailure } from '../socket-failure.js';
 import type { ProbeFailure } from '../types.js';
+import { HttpResponseReader, type HttpHeaders, type HttpStep } from './http-response.js';
 
 /**
- * One SOAP 1.2 POST over node:http(s), built for probing hostile or broken devices:
- * - a hard deadline covers DNS + connect + headers + body; on expiry the request is destroyed;
+ * One SOAP 1.2 POST over a plain `net` (or `tls`) socket, built for probing hostile or broken devices:
+ * - a hard deadline covers DNS + connect + headers + body; on expiry the socket is destroyed;
  * - a separate connect limit tells "nothing listening/routable" from "slow to answer";
  * - the body is capped at maxResponseBytes (declared Content-Length or bytes read) → 'too_large';
- * - no agent, no keep-alive, no redirects; the socket is destroyed once the verdict is known;
- * - bodies without Content-Length (read to close) are fine; a body cut short of its Content-Length is 'protocol'.
+ * - one connection per request (Connection: close), no redirects; the socket is destroyed once the
+ *   verdict is known;
+ * - bodies without Content-Length (read to close) and chunked bodies are fine; a body cut short is 'protocol'.
+ * No node:http: a request and an answer per probe step do not need its agent, streams and parser
+ * objects, which cost more CPU than the exchange itself (see README, Benchmarks).
  * Every outcome is a value; the function never rejects.
  */
 
@@ -35,7 +39,7 @@ export interface SoapCall {
 
 /** Any HTTP status counts as an answer (the caller interprets it); failures are transport-level. */
 export type SoapHttpResult =
-  | { ok: true; status: number; headers: IncomingHttpHeaders; body: Buffer }
+  | { ok: true; status: number; headers: HttpHeaders; body: Buffer }
   | { ok: false; failure: ProbeFailure };
 
 /** A SOAP 1.2 envelope around `bodyXml`, with optional header blocks. */
@@ -52,18 +56,21 @@ export function soapEnvelope(bodyXml: string, headerXml = ''): string {
 export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
   return new Promise((resolve) => {
     const remaining = Math.max(0, call.deadline - performance.now());
-    const payload = Buffer.from(call.envelope, 'utf8');
+    const secure = call.url.protocol === 'https:';
+    const reader = new HttpResponseReader(call.maxResponseBytes);
     let settled = false;
-    let req: http.ClientRequest | undefined;
-    let response: IncomingMessage | undefined;
+    let socket: net.Socket | undefined;
     const finish = (result: SoapHttpResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadlineTimer);
       clearTimeout(connectTimer);
-      response?.destroy();
-      req?.destroy();
+      socket?.destroy();
       resolve(result);
+    };
+    const onStep = (step: HttpStep) => {
+      if (step.kind === 'done') finish({ ok: true, ...step.answer });
+      else if (step.kind === 'failed') finish({ ok: false, failure: step.failure });
     };
     const deadlineTimer = setTimeout(
       () => finish({ ok: false, failure: { kind: 'timeout', detail: `no complete answer within ${Math.round(remaining)} ms` } }),
@@ -73,74 +80,48 @@ export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
       () => finish({ ok: false, failure: { kind: 'timeout', detail: `no TCP connection within ${call.connectTimeoutMs} ms` } }),
       Math.min(call.connectTimeoutMs, remaining),
     );
+    let answered = false;
     try {
-      req = (call.url.protocol === 'https:' ? https : http).request(call.url, requestOptions(call, payload.length));
+      socket = connect(call.url, secure);
+      socket.write(requestBytes(call));
     } catch (err) {
       finish({ ok: false, failure: { kind: 'error', detail: `request not sent: ${(err as Error).message}` } });
       return;
     }
-    req.once('socket', (socket) => {
-      const connected = () => clearTimeout(connectTimer);
-      if (!socket.connecting) connected();
-      else socket.once(call.url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+    socket.setNoDelay(true);
+    socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+    socket.on('data', (chunk: Buffer) => {
+      answered = true;
+      onStep(reader.push(chunk));
     });
-    req.on('error', (err) => finish({ ok: false, failure: requestFailure(err) }));
-    req.once('response', (res) => {
-      response = res;
-      readBody(res, call.maxResponseBytes, finish);
-    });
-    req.end(payload);
+    socket.once('end', () => onStep(reader.end()));
+    socket.on('error', (err) =>
+      finish({ ok: false, failure: answered ? { kind: 'protocol', detail: `connection closed after ${reader.bodyBytes} bytes, mid-answer` } : socketFailure(err) }),
+    );
+    socket.once('close', () => onStep(reader.end()));
   });
 }
 
-function requestOptions(call: SoapCall, length: number): https.RequestOptions {
-  return {
-    method: 'POST',
-    agent: false,
-    // Cameras mostly carry self-signed certificates; what we send is a digest, never the password.
-    rejectUnauthorized: false,
-    headers: {
-      'Content-Type': `application/soap+xml; charset=utf-8; action="${call.action}"`,
-      'Content-Length': String(length),
-      Connection: 'close',
-      'User-Agent': 'sharp-eyes-monitor',
-      ...call.headers,
-    },
+function connect(url: URL, secure: boolean): net.Socket {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  // Cameras mostly carry self-signed certificates; what we send is a digest, never the password.
+  if (secure) return tls.connect({ host, port, rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) });
+  return net.connect({ host, port });
+}
+
+/** Request line, headers and envelope in one buffer (one write); header values never carry CR/LF. */
+function requestBytes(call: SoapCall): Buffer {
+  const body = Buffer.from(call.envelope, 'utf8');
+  const headers: Record<string, string> = {
+    Host: call.url.host,
+    'Content-Type': `application/soap+xml; charset=utf-8; action="${call.action}"`,
+    'Content-Length': String(body.length),
+    Connection: 'close',
+    'User-Agent': 'sharp-eyes-monitor',
+    ...call.headers,
   };
-}
-
-/** Socket errors as usual; HTTP parser errors (HPE_*: not HTTP, header overflow) are 'protocol'. */
-function requestFailure(err: unknown): ProbeFailure {
-  const code = String((err as NodeJS.ErrnoException)?.code ?? '');
-  if (code.startsWith('HPE_')) return { kind: 'protocol', detail: `malformed HTTP answer (${code})` };
-  return socketFailure(err);
-}
-
-function readBody(res: IncomingMessage, cap: number, finish: (result: SoapHttpResult) => void): void {
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > cap) {
-    finish({ ok: false, failure: { kind: 'too_large', detail: `answer of ${declared} bytes exceeds the ${cap}-byte cap` } });
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  res.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > cap) {
-      finish({ ok: false, failure: { kind: 'too_large', detail: `answer exceeds the ${cap}-byte cap` } });
-      return;
-    }
-    chunks.push(chunk);
-  });
-  res.once('end', () => {
-    finish({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, size) });
-  });
-  res.on('error', () => {
-    finish({ ok: false, failure: { kind: 'protocol', detail: `connection closed after ${size} bytes, mid-answer` } });
-  });
-  res.once('close', () => {
-    if (!res.complete) {
-      finish({ ok: false, failure: { kind: 'protocol', detail: `connection closed after ${size} bytes, mid-answer` } });
-    }
-  });
+  let head = `POST ${call.url.pathname}${call.url.search} HTTP/1.1\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value.replace(/[\r\n]+/g, ' ')}\r\n`;
+  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), body]);
 }
