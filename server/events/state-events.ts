@@ -52,7 +52,9 @@ export class PgNotifyEventBus implements StateEventBus {
     if (events.length === 0) return;
     const client = await this.connect();
     try {
-      for (const payload of chunkPayloads(events)) await client.query('SELECT pg_notify($1, $2)', [STATE_CHANNEL, payload]);
+      // One statement, one transaction: every part of the batch is delivered together at commit (in
+      // order), so a listener's leading-edge flush sends the whole burst, not its first 7 kB.
+      await client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [STATE_CHANNEL, chunkPayloads(events)]);
     } finally {
       client.release();
     }

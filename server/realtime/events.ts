@@ -76,7 +76,7 @@ export interface HandshakeAuth {
 export interface ServerToClientEvents {
   /** Full state: on first connect, or when the gap since `lastSeq` is too large to replay. */
   'state:snapshot': (snapshot: Snapshot) => void;
-  /** A coalesced batch of changes (bursts arrive as a handful of batches, ~250 ms apart), in seq order. */
+  /** A coalesced batch of changes in seq order: the first of a quiet period at once, then at most one per 250 ms. */
   'camera:state': (events: CameraStateEvent[]) => void;
   /** Authoritative counts of the towns touched by the last batch (replaces those towns' cells). */
   'town:counts': (update: { towns: string[]; counts: CountCell[] }) => void;
@@ -96,7 +96,9 @@ export function townRoom(town: string): string {
   return `town:${town}`;
 }
 
-/** Batches are flushed this often at most; 2,000 changes in a second become a handful of messages. */
+/** Batches start at most this often; 2,000 changes in a second become a handful of messages. */
 export const COALESCE_MS = 250;
+/** The first change after a quiet window goes out after this little (leading edge), not a whole window. */
+export const LEAD_MS = 10;
 /** A gap larger than this is answered with a snapshot instead of a replay. */
 export const MAX_REPLAY = 2000;

@@ -4,12 +4,14 @@ import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../domain/access.js';
+import { Coalescer } from './coalescer.js';
 import { guardSockets, type SocketAuthenticator } from './socket-auth.js';
 import type { StateChangeEvent, StateEventBus } from '../events/state-events.js';
 import type { ConsoleRepository } from '../storage/console.repository.js';
 import type { Catalog } from '../services/registry/catalog.js';
 import {
   COALESCE_MS,
+  LEAD_MS,
   MAX_REPLAY,
   townRoom,
   type CameraStateEvent,
@@ -157,26 +159,18 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       })
     : { stop: () => undefined, revalidateNow: async () => undefined };
 
-  let pending: StateChangeEvent[] = [];
-  const unsubscribe = deps.bus.subscribe((events) => {
-    pending.push(...events);
-  });
-  let flushing = false;
-  const timer = setInterval(() => {
-    if (flushing || pending.length === 0) return;
-    flushing = true;
-    const batch = pending.sort((a, b) => a.seq - b.seq);
-    pending = [];
-    void broadcast(io, deps.repo, batch)
-      .catch((err: Error) => deps.logger.error('console broadcast failed', { error: err }))
-      .finally(() => (flushing = false));
-  }, COALESCE_MS);
+  const batches = new Coalescer<StateChangeEvent>(
+    (batch) => broadcast(io, deps.repo, batch.sort((a, b) => a.seq - b.seq)),
+    { windowMs: COALESCE_MS, leadMs: LEAD_MS },
+    (err) => deps.logger.error('console broadcast failed', { error: err }),
+  );
+  const unsubscribe = deps.bus.subscribe((events) => batches.push(events));
 
   return {
     io,
     revalidate: () => guard.revalidateNow(),
     async close() {
-      clearInterval(timer);
+      batches.close();
       guard.stop();
       unsubscribe();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
@@ -187,21 +181,27 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 }
 
 /**
- * One message per socket per batch: its towns' changes in seq order, then the authoritative counts
- * of the towns touched. Sockets with the same view share a room, so each distinct view's message is
- * encoded once however many screens show it. Local sockets only — every server hears workers itself.
+ * Per batch, each socket receives its towns' changes in seq order, then the authoritative counts of
+ * the towns touched. Sockets with the same view share a room, so each distinct view's message is
+ * encoded once however many screens show it. The changes go out before the counts are read, so the
+ * counts query never delays them. Local sockets only — every server hears workers itself.
  */
 async function broadcast(io: ConsoleServer, repo: ConsoleRepository, batch: StateChangeEvent[]): Promise<void> {
   const touched = [...new Set(batch.map((e) => e.town))];
-  const counts = await repo.counts(touched);
   const views = new Map<string, Set<string>>();
   for (const socket of io.of('/').sockets.values()) {
     if (socket.data.towns) views.set(viewRoom(socket.data.towns), new Set(socket.data.towns));
   }
+  const reached: Array<[string, Set<string>]> = [];
   for (const [room, towns] of views) {
     const mine: CameraStateEvent[] = batch.filter((e) => towns.has(e.town));
     if (mine.length === 0) continue;
     io.local.to(room).emit('camera:state', mine);
+    reached.push([room, towns]);
+  }
+  if (reached.length === 0) return;
+  const counts = await repo.counts(touched);
+  for (const [room, towns] of reached) {
     io.local.to(room).emit('town:counts', { towns: touched.filter((t) => towns.has(t)), counts: counts.filter((c) => towns.has(c.town)) });
   }
 }
