@@ -170,6 +170,13 @@ export async function insertCameras(db: Database, rows: StoredCameraFields[]): P
 
 /** Records `to` for the given cameras as a worker would (outage rows + status) and announces it. */
 export async function recordChanges(ctx: AppContext, cameraIds: string[], to: 'offline' | 'online', cause = 'host down: rtsp: timeout'): Promise<StateChangeEvent[]> {
+  const events = await writeChanges(ctx, cameraIds, to, cause);
+  await ctx.bus.publish(events);
+  return events;
+}
+
+/** The write half of `recordChanges`: outage rows and statuses committed, nothing announced yet. */
+export async function writeChanges(ctx: AppContext, cameraIds: string[], to: 'offline' | 'online', cause = 'host down: rtsp: timeout'): Promise<StateChangeEvent[]> {
   const at = new Date();
   const rows = await ctx.db.query<{ id: number; camera_id: string; device_id: string; name: string; town_code: string; network_code: string; status: StateChangeEvent['from'] }>(
     `WITH c AS (SELECT id, device_id, name, town_code, network_code, status FROM cameras WHERE id = ANY($1::uuid[])),
@@ -179,9 +186,7 @@ export async function recordChanges(ctx: AppContext, cameraIds: string[], to: 'o
     [cameraIds, to, at, cause],
   );
   await ctx.db.query('UPDATE cameras SET status = $2, status_since = $3, status_cause = $4 WHERE id = ANY($1::uuid[])', [cameraIds, to, at, to === 'online' ? null : cause]);
-  const events = rows
+  return rows
     .map((r) => ({ seq: r.id, cameraId: r.camera_id, deviceId: r.device_id, name: r.name, town: r.town_code, network: r.network_code, from: r.status, to, at: at.toISOString(), cause: to === 'online' ? null : cause }))
     .sort((a, b) => a.seq - b.seq);
-  await ctx.bus.publish(events);
-  return events;
 }
