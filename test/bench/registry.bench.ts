@@ -7,6 +7,8 @@
  *    or degraded, ANALYZEs, and times a fixed seeded mix of GET /api/v1/cameras requests.
  * 3. Prints exactly one JSON line on stdout; progress and per-kind figures go to stderr.
  *
+ * Every request carries an admin API token, as an integration's would: its lookup is part of the cost.
+ *
  * Backend: embedded PGlite in a fresh temporary folder, or — when DATABASE_URL is set — a
  * throw-away database `sem_bench_<pid>` created on that server and dropped at the end.
  */
@@ -24,10 +26,10 @@ import { ensureFirstAdmin, FIRST_ADMIN } from '../../server/services/access/boot
 import { cliActor } from '../../server/services/access/audit-trail.js';
 import { throwAwayDatabase, type Backend } from './probe-env.js';
 import { instrumentSql, logPerKind, percentile, perKindFigures, r1, type Sample } from './registry-report.js';
-import { generateCamera, importSheet, NETWORKS, pick, ROADS, seededRandom, storedCamera, TAGS, TOWNS, VILLAGES } from './fleet-generator.js';
+import { importSheet, storedCamera } from './fleet-generator.js';
+import { api, buildMix, collectCursors, FLEET_SIZE, getJson, KINDS, type ListBody } from './registry-mix.js';
 
 const IMPORT_ROWS = 10_000;
-const FLEET_SIZE = 100_000;
 const INSERT_CHUNK = 10_000;
 const PER_KIND = 20;
 const WARMUP_PER_KIND = 3;
@@ -39,31 +41,8 @@ const WARMUP_SEED = 7;
  */
 const VACUUM = process.env.BENCH_VACUUM !== '0';
 const BENCH_KEY = 'b7e1c2d4e5f6a7980112233445566778899aabbccddeeff00112233445566778';
-
 const BENCH_ADMIN_PASSWORD = 'Bench night shift 42';
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-
-interface ListBody {
-  items: Array<{ id: string }>;
-  total: number;
-  nextCursor: string | null;
-}
-
-/** Sends the bench admin's bearer token: every API route but sign-in and health needs one. */
-async function api(url: string, token: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  return fetch(url, { ...init, headers });
-}
-
-async function getJson<T>(url: string, token: string): Promise<{ body: T; ms: number }> {
-  const started = performance.now();
-  const res = await api(url, token);
-  const text = await res.text();
-  const ms = performance.now() - started;
-  if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}: ${text.slice(0, 500)}`);
-  return { body: JSON.parse(text) as T, ms };
-}
 
 /** The first admin and an API token of theirs, made the way `npm run users -- token` does. */
 async function adminToken(ctx: AppContext): Promise<string> {
@@ -71,85 +50,6 @@ async function adminToken(ctx: AppContext): Promise<string> {
   const admin = await ctx.userRepo.findByUsername(FIRST_ADMIN);
   if (!admin) throw new Error(`no "${FIRST_ADMIN}" account after ensureFirstAdmin`);
   return (await ctx.tokens.create({ userId: admin.id, name: 'registry bench' }, null, cliActor())).secret;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The request mix: every kind a county operator's console issues, with seeded random parameters.
-
-type QueryMaker = (rnd: () => number, cursors: CursorPool) => string;
-
-interface CursorPool {
-  /** Query strings (sort + filter) with a cursor from a page already fetched. */
-  pages: string[];
-}
-
-const townParam = (rnd: () => number) => {
-  const town = pick(rnd, TOWNS);
-  return rnd() < 0.5 ? town.code : town.name; // the console sends codes, people type names
-};
-
-const KINDS: Record<string, QueryMaker> = {
-  all: () => '',
-  town: (rnd) => `town=${enc(townParam(rnd))}`,
-  'town+network': (rnd) => `town=${enc(townParam(rnd))}&network=${enc(pick(rnd, NETWORKS).code)}`,
-  'status=offline': (rnd) => (rnd() < 0.6 ? 'status=offline' : `status=offline,degraded&town=${enc(townParam(rnd))}`),
-  pointClass: (rnd) => `pointClass=${enc(pick(rnd, ['1', '一类', '2', '3']))}`,
-  tag: (rnd) => `tag=${enc(pick(rnd, TAGS))}`,
-  'q-zh': (rnd) => {
-    const town = pick(rnd, TOWNS);
-    const choices = [pick(rnd, VILLAGES[town.code]), pick(rnd, ROADS), `${town.name}${pick(rnd, ROADS)}`, '学校门口', '卫生院'];
-    return `q=${enc(pick(rnd, choices))}`;
-  },
-  'q-id': (rnd) => {
-    const n = Math.floor(rnd() * FLEET_SIZE);
-    const id = generateCamera(n).deviceId;
-    const len = 6 + Math.floor(rnd() * 5); // 6–10 trailing digits, as read off a label
-    return `q=${id.slice(20 - len)}`;
-  },
-  'sort=name': (rnd) => (rnd() < 0.5 ? 'sort=name' : `sort=name&town=${enc(townParam(rnd))}`),
-  'sort=-updatedAt': (rnd) => (rnd() < 0.5 ? 'sort=-updatedAt' : `sort=-updatedAt&network=${enc(pick(rnd, NETWORKS).code)}`),
-  'limit=500': (rnd) => pick(rnd, ['limit=500', `limit=500&town=${enc(townParam(rnd))}`, 'limit=500&sort=name']),
-  offset: (rnd) => {
-    const page = 1 + Math.floor(rnd() * 100);
-    return rnd() < 0.5 ? `offset=${page * 50}` : `offset=${page * 50}&town=${enc(townParam(rnd))}&sort=name`;
-  },
-  cursor: (rnd, cursors) => pick(rnd, cursors.pages),
-};
-
-function enc(v: string): string {
-  return encodeURIComponent(v);
-}
-
-function buildMix(seed: number, perKind: number, cursors: CursorPool): Array<{ kind: string; query: string }> {
-  const rnd = seededRandom(seed);
-  const mix: Array<{ kind: string; query: string }> = [];
-  for (const [kind, make] of Object.entries(KINDS)) {
-    for (let i = 0; i < perKind; i++) mix.push({ kind, query: make(rnd, cursors) });
-  }
-  for (let i = mix.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [mix[i], mix[j]] = [mix[j], mix[i]];
-  }
-  return mix;
-}
-
-/** Follows 1–3 pages of a few listings so the cursor kind resumes deep inside real orderings. */
-async function collectCursors(base: string, token: string): Promise<CursorPool> {
-  const starts = ['', 'sort=name', 'sort=-updatedAt', 'town=meizhu', 'town=jianping&sort=name', 'network=sky&sort=-updatedAt', 'status=offline'];
-  const pages: string[] = [];
-  const rnd = seededRandom(99);
-  for (const start of starts) {
-    let query = start;
-    const depth = 1 + Math.floor(rnd() * 3);
-    for (let i = 0; i < depth; i++) {
-      const { body } = await getJson<ListBody>(`${base}/cameras?${query}`, token);
-      if (!body.nextCursor) break;
-      query = `${start ? start + '&' : ''}cursor=${body.nextCursor}`;
-      pages.push(query);
-    }
-  }
-  if (pages.length === 0) throw new Error('no cursor pages: every listing fit on one page?');
-  return { pages };
 }
 
 /** How much of the table is all-visible (index-only scans need it) and whether autovacuum ran. */
