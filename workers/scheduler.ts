@@ -27,7 +27,7 @@ export interface SchedulerDeps {
 
 // Claim what falls due within this window, then start each at its due time: lag stays near zero.
 const LOOKAHEAD_MS = 1000;
-const IDLE_POLL_MS = 250;
+export const IDLE_POLL_MS = 250;
 const FLUSH_EVERY_MS = 250;
 const FLUSH_AT = 500;
 

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomNonce } from '../random-bytes.js';
 import { NS } from './xml.js';
 
 /**
@@ -55,7 +56,7 @@ export function createdStamp(now: number, clockOffsetMs?: number | null): string
 
 /** A fresh UsernameToken (new nonce each call unless one is given). */
 export function createUsernameToken(input: UsernameTokenInput): UsernameToken {
-  const nonce = input.nonce ?? randomBytes(16);
+  const nonce = input.nonce ?? randomNonce(16);
   const created = createdStamp(input.now, input.clockOffsetMs);
   return {
     username: input.username,

@@ -2,7 +2,8 @@
  * HTTP-style authentication for RTSP: WWW-Authenticate parsing, RFC 2617 / RFC 7616 Digest
  * (MD5, MD5-sess, SHA-256, SHA-256-sess; with and without qop) and RFC 7617 Basic.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomNonce } from '../random-bytes.js';
 
 /** One challenge; scheme and parameter names lower-cased, values unquoted. */
 export interface AuthChallenge {
@@ -145,7 +146,7 @@ export interface Authorizer {
  *   [digest algorithm=SHA-512-256] → null
  *   [ntlm]                    → null
  */
-export function createAuthorizer(challenges: AuthChallenge[], creds: Credentials, newCnonce = () => randomBytes(8).toString('hex')): Authorizer | null {
+export function createAuthorizer(challenges: AuthChallenge[], creds: Credentials, newCnonce = () => randomNonce(8).toString('hex')): Authorizer | null {
   const digest = challenges.find(digestSupported);
   if (digest) {
     const { realm = '', nonce, opaque, algorithm } = digest.params;
