@@ -1,157 +1,18 @@
 /**
- * The CPU floor of `bench:probe`: the same wire exchanges as one liveness round, with as little
- * code as possible, in its own process. Forked with `{ control, rounds, warmup, concurrency }` as argv[2].
- *
- * Per round, side by side:
- *   RTSP  one connection: OPTIONS → 200; DESCRIBE → 401 (nonce found by indexOf); DESCRIBE with the
- *         Digest answer (HA1 and HA2 precomputed per camera, one MD5 per round) → 200 + SDP.
- *   ONVIF GetSystemDateAndTime (own connection, Connection: close) → 200; then GetDeviceInformation
- *         with a WS-Security header precomputed per camera (the simulator does not check replay) → 200.
- * No parsing beyond the status code, the end of the head and Content-Length. Sends one
+ * The CPU floor of `bench:probe`: the same wire exchanges as one liveness round (floor-requests.ts),
+ * in its own process. Forked with `{ control, rounds, warmup, concurrency, paced? }` as argv[2]. Sends one
  * `{type:'result', rounds, failures, cpuMs, mainCpuMs, wallMs}` over IPC for the measured rounds
- * (after `warmup` unmeasured ones) and exits.
+ * (after `warmup` unmeasured ones, at full speed) and exits.
+ *
+ * Full speed (default): `concurrency` lanes, each starting its next round as soon as one ends.
+ * Paced (`paced: true`): sends `{type:'ready'}`, then takes `{type:'slots', offsetsMs, periodMs}` over IPC — the worker's
+ * phase slots within one period, sorted — and starts round j at slot j mod N of period ⌊j / N⌋
+ * (camera j mod N), from one chained timer, whatever is still running: the arrivals the schedule
+ * gives the worker, so each round pays the same event-loop wake-ups the worker's does.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import net from 'node:net';
+import { prepare, round, type Prepared, type SimCamera } from './floor-requests.js';
 import { procCpuMs } from './probe-env.js';
 import type { FloorResult } from './probe-metrics.js';
-
-interface SimCamera {
-  host: string;
-  port: number;
-  rtspUrl: string;
-  onvifUrl: string;
-  username: string;
-  password: string;
-  realm: string;
-  digestQop: boolean;
-}
-
-interface Prepared {
-  host: string;
-  port: number;
-  options: string;
-  describe: string;
-  /** Authorization header text around the per-round nonce and response. */
-  authPrefix: string;
-  ha1: string;
-  ha2: string;
-  qop: boolean;
-  gsdt: Buffer;
-  gdi: Buffer;
-}
-
-const CNONCE = '0a4f113b';
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
-const DEVICE = 'http://www.onvif.org/ver10/device/wsdl';
-const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
-const DIGEST_TYPE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest';
-const B64 = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-soap-message-security-1.0#Base64Binary';
-
-function soapPost(cam: SimCamera, op: string, header: string): Buffer {
-  const envelope =
-    `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">` +
-    (header ? `<s:Header>${header}</s:Header>` : '') + `<s:Body><tds:${op} xmlns:tds="${DEVICE}"/></s:Body></s:Envelope>`;
-  const url = new URL(cam.onvifUrl);
-  const head =
-    `POST ${url.pathname} HTTP/1.1\r\nContent-Type: application/soap+xml; charset=utf-8; action="${DEVICE}/${op}"\r\n` +
-    `Content-Length: ${Buffer.byteLength(envelope)}\r\nConnection: close\r\nUser-Agent: floor\r\nHost: ${url.host}\r\n\r\n`;
-  return Buffer.from(head + envelope);
-}
-
-function prepare(cam: SimCamera): Prepared {
-  const nonce = randomBytes(16);
-  const created = new Date().toISOString();
-  const digest = createHash('sha1').update(nonce).update(created).update(cam.password).digest('base64');
-  const token =
-    `<wsse:Security xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken><wsse:Username>${cam.username}</wsse:Username>` +
-    `<wsse:Password Type="${DIGEST_TYPE}">${digest}</wsse:Password><wsse:Nonce EncodingType="${B64}">${nonce.toString('base64')}</wsse:Nonce>` +
-    `<wsu:Created>${created}</wsu:Created></wsse:UsernameToken></wsse:Security>`;
-  const req = (method: string, cseq: number, extra = '') => `${method} ${cam.rtspUrl} RTSP/1.0\r\nCSeq: ${cseq}\r\nUser-Agent: floor\r\n${extra}`;
-  return {
-    host: cam.host,
-    port: cam.port,
-    options: `${req('OPTIONS', 1)}\r\n`,
-    describe: `${req('DESCRIBE', 2, 'Accept: application/sdp\r\n')}\r\n`,
-    authPrefix: `${req('DESCRIBE', 3, 'Accept: application/sdp\r\n')}Authorization: Digest username="${cam.username}", realm="${cam.realm}", uri="${cam.rtspUrl}", `,
-    ha1: md5(`${cam.username}:${cam.realm}:${cam.password}`),
-    ha2: md5(`DESCRIBE:${cam.rtspUrl}`),
-    qop: cam.digestQop,
-    gsdt: soapPost(cam, 'GetSystemDateAndTime', ''),
-    gdi: soapPost(cam, 'GetDeviceInformation', token),
-  };
-}
-
-/** Status code once a whole message (head + Content-Length body) is in `buf`, else 0. */
-function complete(buf: string): number {
-  const head = buf.indexOf('\r\n\r\n');
-  if (head < 0) return 0;
-  const cl = buf.indexOf('Content-Length: ');
-  const len = cl >= 0 && cl < head ? parseInt(buf.slice(cl + 16, buf.indexOf('\r', cl)), 10) : 0;
-  return buf.length < head + 4 + len ? 0 : parseInt(buf.slice(9, 12), 10);
-}
-
-function authorized(p: Prepared, buf: string): string {
-  const at = buf.indexOf('nonce="') + 7;
-  const nonce = buf.slice(at, buf.indexOf('"', at));
-  const response = p.qop ? md5(`${p.ha1}:${nonce}:00000001:${CNONCE}:auth:${p.ha2}`) : md5(`${p.ha1}:${nonce}:${p.ha2}`);
-  const qop = p.qop ? `, qop=auth, nc=00000001, cnonce="${CNONCE}"` : '';
-  return `${p.authPrefix}nonce="${nonce}", response="${response}"${qop}\r\n\r\n`;
-}
-
-function rtsp(p: Prepared): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(p.port, p.host);
-    let step = 0;
-    let buf = '';
-    socket.setNoDelay(true);
-    socket.on('connect', () => socket.write(p.options));
-    socket.setTimeout(10_000, () => socket.destroy());
-    socket.on('error', () => undefined); // 'close' follows
-    socket.on('close', () => resolve(false)); // a no-op once resolved
-    socket.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('latin1');
-      const status = complete(buf);
-      if (status === 0) return;
-      if (step === 0) socket.write(p.describe);
-      else if (step === 1) socket.write(authorized(p, buf));
-      else {
-        socket.destroy();
-        resolve(status === 200);
-      }
-      if (step === 0 ? status !== 200 : step === 1 && status !== 401) {
-        socket.destroy();
-        resolve(false);
-      }
-      step++;
-      buf = '';
-    });
-  });
-}
-
-function post(p: Prepared, request: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(p.port, p.host);
-    let buf = '';
-    socket.on('connect', () => socket.write(request));
-    socket.setTimeout(10_000, () => socket.destroy());
-    socket.on('error', () => undefined); // 'close' follows
-    socket.on('close', () => resolve(false)); // a no-op once resolved
-    socket.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('latin1');
-      const status = complete(buf);
-      if (status === 0) return;
-      socket.destroy();
-      resolve(status === 200);
-    });
-  });
-}
-
-async function round(p: Prepared): Promise<boolean> {
-  const [a, b] = await Promise.all([rtsp(p), post(p, p.gsdt).then((ok) => ok && post(p, p.gdi))]);
-  return a && b;
-}
 
 async function run(cams: Prepared[], first: number, rounds: number, concurrency: number): Promise<number> {
   let next = 0;
@@ -166,18 +27,46 @@ async function run(cams: Prepared[], first: number, rounds: number, concurrency:
   return failures;
 }
 
+/** Starts round j at `at(j)` (ms, performance clock) however many are running; resolves with the failures once all ended. */
+function runPaced(cams: Prepared[], rounds: number, offsetsMs: number[], periodMs: number): Promise<number> {
+  const t0 = performance.now() + 20;
+  const at = (j: number) => t0 + Math.floor(j / offsetsMs.length) * periodMs + offsetsMs[j % offsetsMs.length];
+  let next = 0;
+  let running = 0;
+  let failures = 0;
+  return new Promise((resolve) => {
+    const ended = (ok: boolean) => {
+      if (!ok) failures++;
+      if (--running === 0 && next >= rounds) resolve(failures);
+    };
+    const tick = () => {
+      const now = performance.now();
+      for (; next < rounds && at(next) <= now; next++, running++) void round(cams[next % cams.length]).then(ended);
+      if (next < rounds) setTimeout(tick, at(next) - now);
+    };
+    tick();
+  });
+}
+
+type Slots = { type: 'slots'; offsetsMs: number[]; periodMs: number };
+
 async function main(): Promise<void> {
-  const { control, rounds, warmup, concurrency } = JSON.parse(process.argv[2]) as { control: string; rounds: number; warmup: number; concurrency: number };
+  const { control, rounds, warmup, concurrency, paced } = JSON.parse(process.argv[2]) as {
+    control: string; rounds: number; warmup: number; concurrency: number; paced?: boolean;
+  };
+  const slots = paced ? new Promise<Slots>((resolve) => process.once('message', (m: Slots) => resolve(m))) : undefined;
+  if (paced) process.send!({ type: 'ready' });
   const cams = ((await (await fetch(`${control}/cameras`)).json()) as SimCamera[]).map(prepare);
   setTimeout(() => {
     process.send!({ type: 'failed', message: 'floor loop did not finish within 10 minutes' });
     process.exit(1);
   }, 600_000).unref();
   await run(cams, 0, warmup, concurrency);
+  const pacing = await slots;
   const cpu0 = process.cpuUsage();
   const main0 = procCpuMs(process.pid, process.pid);
   const t0 = performance.now();
-  const failures = await run(cams, warmup, rounds, concurrency);
+  const failures = pacing ? await runPaced(cams, rounds, pacing.offsetsMs, pacing.periodMs) : await run(cams, warmup, rounds, concurrency);
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const result: FloorResult = {

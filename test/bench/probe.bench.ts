@@ -13,6 +13,8 @@
  * 3. Saturation (--saturation-s, 0 = skip): every camera due at once; sustained rounds/s →
  *    maxCamerasPerCycle = floor(rate × interval). CPU of worker, simulator and the rest of the machine
  *    are read from /proc so the limiting party is visible.
+ * 4. The paced floor (probe-floor.ts), once the worker stopped: the same bare rounds started on the
+ *    worker's phase slots at the rate it ran in the window → floorPacedCpuMsPer1000, cpuRatioPaced.
  * Prints one JSON line on stdout (progress on stderr); exit 1 if the worker crashed, coverage < 50 %,
  * or anything failed. Backend: temp PGlite folder, or a throw-away `sem_bench_<pid>` on DATABASE_URL.
  */
@@ -22,6 +24,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, sampleOtherLoad, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
 import { cores, coverage, dbDelta, lateRounds, percentile, r1, type FloorResult, type WorkerMessage } from './probe-metrics.js';
+import { pacingOf, runFloor, runPacedFloor } from './probe-floor.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 
 type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
@@ -44,22 +47,6 @@ function others(a: Outside, b: Outside, workerCores: number) {
   return { sim, db, machine, rest: Math.round((machine - workerCores - sim - db) * 100) / 100 };
 }
 
-async function runFloor(sim: Simulator, o: BenchOptions): Promise<FloorResult> {
-  const floor = new BenchChild<FloorResult | { type: 'failed' }>('floor', './floor-loop.ts', [
-    JSON.stringify({ control: sim.control, rounds: o.floorRounds, warmup: Math.ceil(o.floorRounds / 10), concurrency: o.concurrency }),
-  ], process.env);
-  try {
-    const result = (await floor.next('result', 600_000)) as FloorResult;
-    await floor.ended(5000);
-    if (result.failures > result.rounds * 0.01) throw new Error(`floor loop: ${result.failures} of ${result.rounds} rounds failed`);
-    log(`floor: ${result.rounds} rounds in ${Math.round(result.wallMs)} ms (${Math.round((result.rounds * 1000) / result.wallMs)}/s), ` +
-      `${r1((result.cpuMs * 1000) / result.rounds)} CPU ms per 1000 (main thread ${r1((result.mainCpuMs * 1000) / result.rounds)})`);
-    return result;
-  } finally {
-    await floor.kill();
-  }
-}
-
 function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['DATABASE_URL', 'PGLITE_DIR', 'CONFIG_FILE', 'LIVENESS_POLICIES']) delete env[key];
@@ -77,7 +64,7 @@ function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.P
   };
 }
 
-/** The steady-state window and the saturation phase; returns the figures of the JSON line. */
+/** The steady-state window and the saturation phase; returns the figures of the JSON line and the window's pacing. */
 async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backend: Backend, floor: FloorResult, children: BenchChild<WorkerMessage>[]) {
   const durationMs = o.durationS * 1000;
   const graceMs = o.timeoutMs + 1500;
@@ -108,7 +95,11 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
   await worker.ended(10_000);
   const writeErrors = win.end.writeErrors;
   if (writeErrors > 0 || stopped.loggedErrors > 0) throw new Error(`worker reported ${writeErrors} write errors and logged ${stopped.loggedErrors} errors (see its log above)`);
-  return { ...figures, peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb), maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null, ...(sat ? { saturation: sat } : {}) };
+  const pacing = pacingOf(started.firstDue, started.begin, o.intervalS * 1000, figures.probesPerSec);
+  return {
+    figures: { ...figures, peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb), maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null, ...(sat ? { saturation: sat } : {}) },
+    pacing,
+  };
 }
 
 /** Coverage, lag, CPU and writes of the steady-state window (logged on stderr too). */
@@ -157,6 +148,9 @@ function windowFigures(
     cpuMsPer1000: r1(cpuMsPer1000),
     floorCpuMsPer1000: r1(floorCpuMsPer1000),
     cpuRatio: Math.round((cpuMsPer1000 / floorCpuMsPer1000) * 100) / 100,
+    // Filled in after the worker stopped (the paced floor runs at the rate measured here).
+    floorPacedCpuMsPer1000: null as number | null,
+    cpuRatioPaced: null as number | null,
     peakRssMb: 0,
     dbWritesPerSec: r1(db.writes / (wall / 1000)),
     maxCamerasPerCycle: null as number | null,
@@ -254,13 +248,19 @@ async function main(): Promise<number> {
     log(`simulator: ${o.cameras} cameras from ${o.base}:${o.port} ready in ${sim.startMs} ms (control ${sim.control})`);
     const cameras = (await (await fetch(`${sim.control}/cameras`)).json()) as SimCamera[];
     await setupDatabase(config, cameras, o.cold);
-    const floor = await runFloor(sim, o);
-    const figures = await runWorker(sim, o, dataDir, backend, floor, children);
+    const floor = await runFloor(sim, o.floorRounds, o.concurrency);
+    const { figures, pacing } = await runWorker(sim, o, dataDir, backend, floor, children);
+    const paced = await runPacedFloor(sim, o, pacing);
+    figures.floorPacedCpuMsPer1000 = r1(paced);
+    figures.cpuRatioPaced = Math.round((figures.cpuMsPer1000 / paced) * 100) / 100;
+    log(`CPU per 1000 rounds: worker ${figures.cpuMsPer1000}; floor full speed ${figures.floorCpuMsPer1000} (ratio ${figures.cpuRatio}), ` +
+      `paced at the worker's ${figures.probesPerSec}/s ${figures.floorPacedCpuMsPer1000} (ratio ${figures.cpuRatioPaced})`);
     const result = { bench: 'probe', backend: backend.name, cameras: o.cameras, durationS: o.durationS, ...figures };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     const missed = [
       result.lagP99Ms > 5000 ? `lagP99Ms ${result.lagP99Ms} > 5000` : '',
       result.cpuRatio > 1.5 ? `cpuRatio ${result.cpuRatio} > 1.5` : '',
+      result.cpuRatioPaced !== null && result.cpuRatioPaced > 1.5 ? `cpuRatioPaced ${result.cpuRatioPaced} > 1.5` : '',
       backend.name === 'postgres' && result.peakRssMb > 300 ? `peakRssMb ${result.peakRssMb} > 300` : '',
       result.maxCamerasPerCycle !== null && result.maxCamerasPerCycle < 50_000 ? `maxCamerasPerCycle ${result.maxCamerasPerCycle} < 50000 (stretch)` : '',
     ].filter(Boolean);
