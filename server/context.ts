@@ -91,6 +91,7 @@ export async function createContext(config: Config, logger: Logger, database?: D
   const audit = new AuditTrail(auditRepo, logger);
   const userRepo = new UserRepository(db);
   const sessions = new SessionRepository(db);
+  const throttle = new SignInThrottleRepository(db);
   return {
     config,
     logger,
@@ -108,8 +109,8 @@ export async function createContext(config: Config, logger: Logger, database?: D
     writes: new AuditedRegistry(registry, importer, checkNow, audit),
     audit,
     auditLog: new AuditLogService(auditRepo),
-    auth: new AuthService({ users: userRepo, sessions, throttle: new SignInThrottleRepository(db), audit, config: config.auth }),
-    users: new UserService(userRepo, sessions, catalog.towns, audit),
+    auth: new AuthService({ users: userRepo, sessions, throttle, audit, config: config.auth }),
+    users: new UserService(userRepo, sessions, catalog.towns, audit, throttle),
     userRepo,
     tokens: new TokenService(new ApiTokenRepository(db), userRepo, catalog.towns, audit),
   };

@@ -2,6 +2,7 @@ import type { Principal, Role } from '../../domain/access.js';
 import { passwordProblem } from '../../domain/password-policy.js';
 import { diffRecords } from '../../domain/audit-diff.js';
 import type { SessionRepository } from '../../storage/session.repository.js';
+import type { SignInThrottleRepository } from '../../storage/sign-in-throttle.repository.js';
 import type { UserPatch, UserRecord, UserRepository } from '../../storage/user.repository.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { CodeList } from '../registry/catalog.js';
@@ -32,6 +33,7 @@ export class UserService {
     private readonly sessions: SessionRepository,
     private readonly towns: CodeList,
     private readonly audit: AuditTrail,
+    private readonly throttle: SignInThrottleRepository,
   ) {}
 
   async list(callerScope: readonly string[] | null): Promise<UserView[]> {
@@ -81,6 +83,7 @@ export class UserService {
     const user = await this.mustFind(id, callerScope);
     const oneTimePassword = generateOneTimePassword();
     await this.users.setPassword(id, await hashPassword(oneTimePassword), true);
+    await this.unlock(user.username);
     const ended = await this.sessions.deleteForUser(id);
     await this.audit.record(actor, { action: 'user.reset_password', targetType: 'user', targetId: id, targetLabel: user.username, towns: user.towns, detail: { sessionsEnded: ended } });
     return { oneTimePassword };
@@ -93,6 +96,7 @@ export class UserService {
     const problem = passwordProblem(password, { username: user.username, common: commonPasswords() });
     if (problem) throw new ValidationError([{ field: 'password', ...problem }]);
     await this.users.setPassword(user.id, await hashPassword(password), false);
+    await this.unlock(user.username);
     await this.sessions.deleteForUser(user.id);
     await this.audit.record(actor, { action: 'user.reset_password', targetType: 'user', targetId: user.id, targetLabel: user.username, towns: user.towns, detail: { chosen: true } });
     return userView({ ...user, mustChangePassword: false });
@@ -107,6 +111,11 @@ export class UserService {
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     return this.users.findByUsername(username);
+  }
+
+  /** A new password ends any lockout of the account: the locked-out admin's way back in is a reset. */
+  private async unlock(username: string): Promise<void> {
+    await this.throttle.clear(`account:${username.toLowerCase()}`);
   }
 
   private async mustFind(id: string, scope: readonly string[] | null): Promise<UserRecord> {

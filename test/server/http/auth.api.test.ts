@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { createUser, signIn, tokenFor, withSession, withToken } from '../../support/accounts.js';
 import { deviceId } from '../../support/cameras.js';
 import { json } from '../../support/http.js';
+import { rememberSecret } from '../../support/secrets.js';
 
 const camera = (i: number, town = '梅渚镇') => JSON.stringify({ deviceId: deviceId(900_000 + i), name: `auth cam ${i}`, network: '天网', town });
 
@@ -61,6 +62,17 @@ for (const backend of backendNames()) {
       const again = await fetch(`${sut.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password: u.password }) });
       expect(again.status).to.equal(429);
       expect(Number(again.headers.get('retry-after'))).to.be.within(61, 120); // doubled
+    });
+
+    it('lifts an account lockout when an admin resets the password', async () => {
+      const u = await createUser(sut, 'operator');
+      for (let i = 0; i < 6; i++) await signIn(sut, u.username, `wrong guess ${i}`, { 'x-forwarded-for': `10.8.0.${i}` });
+      expect((await signIn(sut, u.username, u.password)).status).to.equal(429);
+      const reset = await json(await sut.api(`/users/${u.id}/reset-password`, { method: 'POST' }));
+      rememberSecret(reset.oneTimePassword);
+      const afterReset = await signIn(sut, u.username, reset.oneTimePassword);
+      expect(afterReset.status).to.equal(200);
+      expect(afterReset.body.user).to.include({ mustChangePassword: true });
     });
 
     it('locks a client address after 20 failures across accounts', async () => {
@@ -126,6 +138,7 @@ for (const backend of backendNames()) {
       const created = await sut.api('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `crew-otp-${Date.now()}`, role: 'crew', towns: ['十字镇'] }) });
       expect(created.status).to.equal(201);
       const { user, oneTimePassword } = await json(created);
+      rememberSecret(oneTimePassword, 'Maple dawn over Shizi');
       expect(user.towns).to.deep.equal(['shizi']);
       const first = await signIn(sut, user.username, oneTimePassword);
       const second = await signIn(sut, user.username, oneTimePassword);
