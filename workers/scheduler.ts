@@ -25,8 +25,14 @@ export interface SchedulerDeps {
   onRound?: (info: { cameraId: string; lagMs: number; latencyMs: number; verdict: string }) => void;
 }
 
-// Claim what falls due within this window, then start each at its due time: lag stays near zero.
+// Claim what falls due within this window, then start it on the first start tick at or after its due time.
 const LOOKAHEAD_MS = 1000;
+/**
+ * Claimed rounds start in bursts on ticks aligned to this period (the first tick at or after each
+ * round's due time), one timer per tick: at the fleet's steady rate a wake-up per round cost more CPU
+ * than the round's own work, and rounds started together share the event loop's wake-ups. Lag < one tick.
+ */
+export const START_TICK_MS = 250;
 export const IDLE_POLL_MS = 250;
 const FLUSH_EVERY_MS = 250;
 const FLUSH_AT = 500;
@@ -42,7 +48,8 @@ export class Scheduler {
   private claimClient: pg.PoolClient | undefined;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Start ticks (aligned ms) → their timer and the claimed rounds they start. */
+  private readonly ticks = new Map<number, { timer: NodeJS.Timeout; cameras: ClaimedCamera[] }>();
   private readonly unstarted = new Set<string>();
   private readonly gate: HostGate;
   private readonly passwords: PasswordCache;
@@ -76,8 +83,8 @@ export class Scheduler {
     this.running = false;
     this.wake?.();
     await this.loopDone;
-    for (const [, timer] of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const [, tick] of this.ticks) clearTimeout(tick.timer);
+    this.ticks.clear();
     this.gate.dropWaiting();
     const deadline = this.now() + this.deps.config.probeTimeoutMs * 3;
     while (this.held - this.unstarted.size > 0 && this.now() < deadline) await sleep(20);
@@ -130,15 +137,21 @@ export class Scheduler {
     });
   }
 
+  /** Holds a claimed round for the first start tick at or after its due time (at once if that has passed). */
   private schedule(camera: ClaimedCamera): void {
     this.held++;
     this.unstarted.add(camera.id);
-    const delay = camera.dueAt.getTime() - this.now();
-    if (delay <= 0) return this.admit(camera);
-    this.timers.set(camera.id, setTimeout(() => {
-      this.timers.delete(camera.id);
-      this.admit(camera);
-    }, delay));
+    const now = this.now();
+    const due = camera.dueAt.getTime();
+    if (due <= now) return this.admit(camera);
+    const at = Math.ceil(due / START_TICK_MS) * START_TICK_MS;
+    const tick = this.ticks.get(at);
+    if (tick) return void tick.cameras.push(camera);
+    const cameras = [camera];
+    this.ticks.set(at, { cameras, timer: setTimeout(() => {
+      this.ticks.delete(at);
+      for (const c of cameras) this.admit(c);
+    }, at - now) });
   }
 
   private admit(camera: ClaimedCamera): void {

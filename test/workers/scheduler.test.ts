@@ -8,7 +8,7 @@ import type { ClaimedCamera, LivenessRepository, RoundWrite } from '../../server
 import type { StateEventBus } from '../../server/events/state-events.js';
 import type { ProbeRegistry } from '../../workers/probes/index.js';
 import type { ProbeTarget } from '../../workers/probes/types.js';
-import { IDLE_POLL_MS, Scheduler } from '../../workers/scheduler.js';
+import { IDLE_POLL_MS, Scheduler, START_TICK_MS } from '../../workers/scheduler.js';
 
 const KEY = Buffer.alloc(32, 3);
 
@@ -96,6 +96,26 @@ describe('Scheduler (on fakes)', () => {
     await h.allDone; // 30 rounds through 10 slots without the fake clock moving
     expect(h.claims.length).to.be.at.least(3);
     expect(h.claims.every((limit) => limit <= 10)).to.equal(true);
+  });
+
+  it('starts claimed rounds in bursts on the first aligned tick at or after their due time', async () => {
+    // Clock at 1,000,000 ms (a tick boundary): 6 cameras due over the next 600 ms, all in one claim.
+    const dueIn = [10, 120, 250, 251, 400, 600];
+    const cameras = dueIn.map((ms, i) => ({ ...camera(i, null), dueAt: new Date(1_000_000 + ms) }));
+    h = harness(cameras, { concurrency: 500, batchSize: 500, perHost: 2 });
+    const started = () => h!.targets.map((t) => Number(new URL(t.url).hostname.split('.')[3]));
+    h.sut.start();
+    await h.clock.tickAsync(START_TICK_MS - 1);
+    expect(started()).to.deep.equal([]); // nothing starts before its due time
+    await h.clock.tickAsync(1); // tick 250: due at 10, 120 and 250 start together
+    expect(started()).to.deep.equal([0, 1, 2]);
+    await h.clock.tickAsync(START_TICK_MS - 1);
+    expect(started()).to.deep.equal([0, 1, 2]);
+    await h.clock.tickAsync(1); // tick 500: due at 251 and 400
+    expect(started()).to.deep.equal([0, 1, 2, 3, 4]);
+    await h.clock.tickAsync(START_TICK_MS); // tick 750: due at 600
+    expect(started()).to.deep.equal([0, 1, 2, 3, 4, 5]);
+    await h.allDone;
   });
 
   it('decrypts a camera password once and opens a changed one anew', async () => {
