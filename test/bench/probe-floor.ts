@@ -9,6 +9,7 @@
 import { BenchChild, log, type Simulator } from './probe-env.js';
 import type { BenchOptions } from './probe-setup.js';
 import { r1, type FloorResult } from './probe-metrics.js';
+import { START_TICK_MS } from '../../workers/scheduler.js';
 
 /** When each round of one period starts in a paced floor. */
 export interface Pacing {
@@ -19,12 +20,16 @@ export interface Pacing {
 
 /**
  * The worker's schedule as a pacing: each camera's first due instant relative to `begin` (its phase
- * slot within the interval), stretched so that N cameras per period give `roundsPerSec`.
+ * slot within the interval), stretched so that N cameras per period give `roundsPerSec`, then — as the
+ * worker does — started on the next START_TICK_MS boundary with every round due by then, so the floor
+ * gets the same shared wake-ups the worker gets.
  */
 export function pacingOf(firstDue: number[], begin: number, intervalMs: number, roundsPerSec: number): Pacing {
   const periodMs = (firstDue.length * 1000) / roundsPerSec;
   const scale = periodMs / intervalMs;
-  const offsetsMs = firstDue.map((t) => ((((t - begin) % intervalMs) + intervalMs) % intervalMs) * scale).sort((a, b) => a - b);
+  const slot = (t: number) => ((((t - begin) % intervalMs) + intervalMs) % intervalMs) * scale;
+  const onTick = (ms: number) => Math.ceil(ms / START_TICK_MS) * START_TICK_MS;
+  const offsetsMs = firstDue.map((t) => onTick(slot(t)) % periodMs).sort((a, b) => a - b);
   return { offsetsMs, periodMs };
 }
 
