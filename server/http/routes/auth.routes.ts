@@ -45,7 +45,8 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       handler: async (req) => {
         const body = parseOrThrow(passwordBody, req.body ?? {}, 'body');
         const changed = await deps.auth.changePassword(requirePrincipal(req), body.currentPassword, body.newPassword, actorOf(req));
-        return { user: meView(changed.principal, changed.user.displayName), csrfToken: changed.csrfToken };
+        // The session (and its CSRF token) continues; only the caller's other sessions ended.
+        return { user: meView(changed.principal, changed.user.displayName), csrfToken: credentialOf(req)?.csrfToken ?? null };
       },
     },
     {

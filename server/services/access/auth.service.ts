@@ -100,7 +100,7 @@ export class AuthService {
   }
 
   /** Changes the caller's own password; every other session of theirs ends, this one continues. */
-  async changePassword(principal: Principal, current: string, next: string, actor: Actor): Promise<ResolvedSession> {
+  async changePassword(principal: Principal, current: string, next: string, actor: Actor): Promise<{ principal: Principal; user: UserRecord }> {
     const user = await this.deps.users.findById(principal.userId);
     if (!user || user.disabled) throw new UnauthenticatedError();
     if (!(await verifyPassword(user.passwordHash, current))) {
@@ -112,9 +112,7 @@ export class AuthService {
     await this.deps.users.setPassword(user.id, await hashPassword(next), false);
     const ended = await this.deps.sessions.deleteForUser(user.id, principal.sessionId);
     await this.deps.audit.record(actor, { action: 'auth.password_change', targetType: 'user', targetId: user.id, targetLabel: user.username, towns: user.towns, detail: { otherSessionsEnded: ended } });
-    const updated = { ...user, mustChangePassword: false };
-    const csrfToken = principal.sessionId ? ((await this.deps.sessions.find(principal.sessionId))?.session.csrfToken ?? '') : '';
-    return { principal: { ...principal, mustChangePassword: false }, csrfToken, user: updated };
+    return { principal: { ...principal, mustChangePassword: false }, user: { ...user, mustChangePassword: false } };
   }
 
   private async openSession(user: UserRecord, actor: Actor & { userAgent?: string }, now: Date): Promise<SignedIn> {

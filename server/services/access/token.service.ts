@@ -1,4 +1,4 @@
-import { intersectScopes, roleWithin, type Principal, type Role } from '../../domain/access.js';
+import { intersectScopes, roleWithin, scopeWithin, type Principal, type Role } from '../../domain/access.js';
 import type { ApiTokenRepository } from '../../storage/api-token.repository.js';
 import type { UserRepository } from '../../storage/user.repository.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -57,8 +57,8 @@ export class TokenService {
   }
 
   async revoke(id: string, callerScope: readonly string[] | null, actor: Actor): Promise<TokenView> {
-    const visible = (await this.tokens.list(callerScope)).some((t) => t.id === id);
-    if (!visible) throw new NotFoundError('token', id);
+    const token = await this.tokens.find(id);
+    if (!token || !scopeWithin(token.towns, callerScope)) throw new NotFoundError('token', id);
     const record = (await this.tokens.revoke(id, this.now()))!;
     await this.audit.record(actor, { action: 'token.revoke', targetType: 'token', targetId: id, targetLabel: `${record.name} (${record.username})`, towns: record.towns });
     return tokenView(record);

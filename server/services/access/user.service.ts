@@ -1,4 +1,4 @@
-import type { Principal, Role } from '../../domain/access.js';
+import type { Role } from '../../domain/access.js';
 import { passwordProblem } from '../../domain/password-policy.js';
 import { diffRecords } from '../../domain/audit-diff.js';
 import type { SessionRepository } from '../../storage/session.repository.js';
@@ -123,8 +123,4 @@ export class UserService {
     if (!user) throw new NotFoundError('user', id);
     return user;
   }
-}
-
-export function callerScopeOf(p: Principal | undefined): readonly string[] | null {
-  return p ? p.towns : null;
 }
