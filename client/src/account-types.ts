@@ -1,21 +1,17 @@
 /**
- * The shapes of the accounts API (/auth, /users, /tokens, /audit) as the console reads them.
- * Restated from the server's contract because the server's views import server-only modules.
+ * The shapes of the accounts API (/auth, /users, /tokens, /audit) as the console reads them: the
+ * server's views and vocabularies by type-only import, request bodies and filters stated here.
  */
 
-export const ROLES = ['admin', 'operator', 'crew', 'leader'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Permission as ServerPermission, Role } from '../../server/domain/access';
+import type { AuditView } from '../../server/services/access/audit-log.service';
 
-export type Permission =
-  | 'self'
-  | 'cameras:read'
-  | 'cameras:write'
-  | 'cameras:import'
-  | 'cameras:export'
-  | 'cameras:check'
-  | 'users:manage'
-  | 'tokens:manage'
-  | 'audit:read';
+export { ROLES } from '../../server/domain/access';
+export type { UserView, TokenView } from '../../server/services/access/account-views';
+export type { AuditView, Role };
+
+/** What a signed-in user may do (`public` needs no sign-in, so it is never listed). */
+export type Permission = Exclude<ServerPermission, 'public'>;
 
 /** Town codes a user may see; null = the whole county. */
 export type TownScope = string[] | null;
@@ -38,19 +34,6 @@ export interface SignedIn {
   kind?: 'session' | 'token';
 }
 
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  towns: TownScope;
-  mustChangePassword: boolean;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-  passwordChangedAt: string | null;
-}
-
 export interface NewUser {
   username: string;
   displayName?: string;
@@ -66,20 +49,6 @@ export interface UserPatch {
   disabled?: boolean;
 }
 
-export interface TokenView {
-  id: string;
-  name: string;
-  userId: string;
-  username: string;
-  role: Role;
-  towns: TownScope;
-  createdAt: string;
-  createdBy: string | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 export interface NewToken {
   userId: string;
   name: string;
@@ -90,21 +59,6 @@ export interface NewToken {
 
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
-
-export interface AuditView {
-  id: number | string;
-  at: string;
-  actorType: 'user' | 'token' | 'cli' | 'system' | 'anonymous';
-  actorName: string | null;
-  ip: string | null;
-  action: string;
-  outcome: AuditOutcome;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  towns: string[] | null;
-  detail: Record<string, unknown> | null;
-}
 
 export interface AuditPage {
   items: AuditView[];

@@ -1,6 +1,6 @@
 /**
- * The REST shapes the console reads (mirrors of server/http/routes and
- * server/services/registry/camera-view.ts; those import server modules, so they are restated here).
+ * The REST shapes the console reads: the server's own types where they are already JSON-shaped
+ * (type-only imports, erased from the bundle), restated only where the server holds Dates or rows.
  */
 import type { CameraStatus } from '../../server/realtime/events';
 
@@ -28,54 +28,12 @@ export interface Meta {
   pointClasses: Array<{ code: number; name: string; nameEn: string }>;
 }
 
-export interface CodeLabel {
-  code: string;
-  label: string;
-  labelZh: string;
-}
+import type { CameraView } from '../../server/services/registry/camera-view';
+import type { CheckEvidence, RoundEvidence } from '../../workers/runner';
 
-export interface DecodedDeviceId {
-  raw: string;
-  edition: '2016' | '2022';
-  centerCode: string;
-  countyCode: string;
-  grassroots: string;
-  industry: CodeLabel;
-  type: CodeLabel & { category: string };
-  networkDigit: CodeLabel;
-  serial: string;
-}
+export type { CodeLabel, DecodedDeviceId } from '../../server/domain/gb28181';
+export type { CameraView };
 
-/** One camera as GET /cameras and GET /cameras/:id answer it (never a password: `hasPassword`). */
-export interface CameraView {
-  id: string;
-  deviceId: string;
-  idEdition: '2016' | '2022';
-  idInfo: DecodedDeviceId;
-  name: string;
-  network: string;
-  networkName: string;
-  town: string;
-  townName: string;
-  village: string | null;
-  address: string | null;
-  longitude: number | null;
-  latitude: number | null;
-  pointClass: number | null;
-  pointClassName: string | null;
-  vendor: string | null;
-  model: string | null;
-  installDate: string | null;
-  onvifUrl: string | null;
-  rtspMainUrl: string | null;
-  rtspSubUrl: string | null;
-  username: string | null;
-  hasPassword: boolean;
-  status: CameraStatus;
-  statusSince: string | null;
-  statusCause: string | null;
-  warnings: string[];
-}
 
 export interface CameraPage {
   items: CameraView[];
@@ -83,17 +41,8 @@ export interface CameraPage {
   nextCursor: string | null;
 }
 
-export type ProbeFacts = Record<string, string | number | boolean | null>;
-
-export interface CheckEvidence {
-  ok: boolean;
-  ms: number;
-  kind: string | null;
-  detail: string | null;
-  facts?: ProbeFacts;
-}
-
-export type RoundEvidence = Partial<Record<'rtsp' | 'onvif' | 'tcp', CheckEvidence>>;
+export type { ProbeFacts } from '../../workers/probes/types';
+export type { CheckEvidence, RoundEvidence };
 
 export interface HealthSample {
   at: string;
