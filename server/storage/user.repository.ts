@@ -15,14 +15,7 @@ export interface UserRecord {
   passwordChangedAt: Date;
 }
 
-export interface NewUser {
-  username: string;
-  displayName: string;
-  role: Role;
-  towns: string[] | null;
-  passwordHash: string;
-  mustChangePassword: boolean;
-}
+export type NewUser = Pick<UserRecord, 'username' | 'displayName' | 'role' | 'towns' | 'passwordHash' | 'mustChangePassword'>;
 
 export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'role' | 'towns' | 'disabled'>>;
 

@@ -1,7 +1,9 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, CountCell, HandshakeAuth, ServerToClientEvents, Snapshot, CameraStateEvent } from '../../server/realtime/events.js';
 import type { StateChangeEvent } from '../../server/events/state-events.js';
-import type { StoredCameraFields } from '../../server/storage/camera.repository.js';
+import { CameraRepository, type StoredCameraFields } from '../../server/storage/camera.repository.js';
+import type { Database } from '../../server/storage/db.js';
+import { reset } from './backends.js';
 import { deviceId } from './cameras.js';
 import type { TestServer } from './test-server.js';
 
@@ -56,3 +58,12 @@ export async function until(condition: () => boolean, ms = 5000): Promise<void> 
   }
 }
 
+
+export type SeededCamera = { id: string; device_id: string; town_code: string };
+
+/** Empties the tables and registers 600 cameras spread over TOWNS; returns them by device ID. */
+export async function seedCameras(db: Database): Promise<SeededCamera[]> {
+  await reset(db);
+  await new CameraRepository(db).insertMany(Array.from({ length: 600 }, (_, i) => fields(i + 1)));
+  return db.query<SeededCamera>('SELECT id, device_id, town_code FROM cameras ORDER BY device_id');
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { CameraRepository } from '../../../server/storage/camera.repository.js';
 import type { Database } from '../../../server/storage/db.js';
 import { backendNames, getDatabase, postgresTestUrl, reset } from '../../support/backends.js';
-import { change, client, fields, until, type Client } from '../../support/console-events.js';
+import { change, client, fields, seedCameras, until, type Client, type SeededCamera } from '../../support/console-events.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 for (const backend of backendNames()) {
@@ -10,18 +10,14 @@ for (const backend of backendNames()) {
     this.timeout(30_000);
     let db: Database;
     let sut: TestServer;
-    let cams: Array<{ id: string; device_id: string; town_code: string }>;
+    let cams: SeededCamera[];
     const sockets: Client[] = [];
 
     before(async () => {
       db = await getDatabase(backend);
       sut = await startTestServer(db);
     });
-    beforeEach(async () => {
-      await reset(db);
-      await new CameraRepository(db).insertMany(Array.from({ length: 600 }, (_, i) => fields(i + 1)));
-      cams = await db.query('SELECT id, device_id, town_code FROM cameras ORDER BY device_id');
-    });
+    beforeEach(async () => (cams = await seedCameras(db)));
     afterEach(() => sockets.splice(0).forEach((s) => s.close()));
     after(async () => sut.close());
 

@@ -1,17 +1,16 @@
 import { expect } from 'chai';
-import { CameraRepository } from '../../../server/storage/camera.repository.js';
 import type { Database } from '../../../server/storage/db.js';
-import { backendNames, getDatabase, reset } from '../../support/backends.js';
+import { backendNames, getDatabase } from '../../support/backends.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { createUser, signIn, tokenFor } from '../../support/accounts.js';
-import { change, client, fields, until, type Client } from '../../support/console-events.js';
+import { change, client, seedCameras, until, type Client, type SeededCamera } from '../../support/console-events.js';
 
 for (const backend of backendNames()) {
   describe(`console channel access: who receives what [${backend}]`, function () {
     this.timeout(60_000);
     let db: Database;
     let sut: TestServer;
-    let cams: Array<{ id: string; device_id: string; town_code: string }>;
+    let cams: SeededCamera[];
     const sockets: Client[] = [];
     const keep = <T extends { socket: Client }>(c: T) => (sockets.push(c.socket), c);
 
@@ -19,11 +18,7 @@ for (const backend of backendNames()) {
       db = await getDatabase(backend);
       sut = await startTestServer(db);
     });
-    beforeEach(async () => {
-      await reset(db);
-      await new CameraRepository(db).insertMany(Array.from({ length: 600 }, (_, i) => fields(i + 1)));
-      cams = await db.query('SELECT id, device_id, town_code FROM cameras ORDER BY device_id');
-    });
+    beforeEach(async () => (cams = await seedCameras(db)));
     afterEach(() => sockets.splice(0).forEach((s) => s.close()));
     after(() => sut.close());
 
