@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AppContext } from './context.js';
 import { createApp } from './app.js';
 import { attachRealtime, type RealtimeHub } from './realtime/hub.js';
 import { authenticateHeaders } from './http/access.js';
 
+const CLOSE_GRACE_MS = 2000;
 const ACCOUNT_CHANGES = /^(auth\.logout|auth\.password_change|user\.(update|reset_password|logout_all)|token\.revoke)/;
 
 export interface RunningHttp {
@@ -19,6 +20,12 @@ export interface RunningHttp {
 /** Listens with the REST API, the console and its Socket.IO channel on one port. */
 export async function startHttpServer(ctx: AppContext, port: number, host: string): Promise<RunningHttp> {
   const server = createApp(ctx).listen(port, host);
+  // Upgraded (WebSocket) connections leave the HTTP server's own list; keep every socket to cut at close.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await once(server, 'listening');
   const hub = attachRealtime(server, {
     repo: ctx.consoleRepo,
@@ -33,7 +40,7 @@ export async function startHttpServer(ctx: AppContext, port: number, host: strin
   });
   // Sign-outs, disabled accounts, revoked tokens and new scopes reach open sockets at once here;
   // other server processes notice within the hub's periodic re-check.
-  ctx.audit.onRecord((event) => {
+  const stopListening = ctx.audit.onRecord((event) => {
     if (ACCOUNT_CHANGES.test(event.action) && event.outcome !== 'failed') void hub.revalidate().catch(() => undefined);
   });
   const address = server.address() as AddressInfo;
@@ -43,9 +50,21 @@ export async function startHttpServer(ctx: AppContext, port: number, host: strin
     hub,
     url: `http://${shownHost}:${address.port}/`,
     async close() {
-      await hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopListening();
+      // Socket.IO's close waits for the HTTP server's, which waits for every connection: a browser
+      // that is slow to answer a WebSocket close (or a request still running) must not hold a
+      // restart for long, so whatever is still open after a short grace is cut.
+      const closed = hub.close();
+      server.closeIdleConnections();
+      const cut = setTimeout(() => {
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }, CLOSE_GRACE_MS);
+      try {
+        await closed;
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }

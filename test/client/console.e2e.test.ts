@@ -21,6 +21,7 @@ describe('duty-room console in headless Chromium', function () {
   let browser: Browser;
   let page: Page;
   let ids: Map<string, string>;
+  const pageLog: string[] = [];
 
   before(async function () {
     // Reason: no Debian chromium on this machine; browserMissing() throws instead under CI=true.
@@ -37,6 +38,9 @@ describe('duty-room console in headless Chromium', function () {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     await signInContext(context, stack.http.url, stack.admin);
     page = await context.newPage();
+    // A missing element fails a polling assertion fast (and it polls again) instead of waiting 30 s.
+    page.setDefaultTimeout(5_000);
+    page.on('console', (msg) => pageLog.push(`${new Date().toISOString()} ${msg.type()} ${msg.text()}`));
     const violations: string[] = [];
     page.on('console', (msg) => msg.type() === 'error' && /Content Security Policy/.test(msg.text()) && violations.push(msg.text()));
     await page.goto(stack.http.url);
@@ -44,6 +48,15 @@ describe('duty-room console in headless Chromium', function () {
     // wait for the worker's first sweep: every simulated camera online
     await expectEventually(async () => expect(await num(page, 'online-count', '[data-testid="county-totals"]')).to.equal(16), 30_000);
     expect(violations, 'no CSP violations').to.deep.equal([]);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !page) return;
+    // What the console showed and said when a step failed: for a failure seen only on another machine.
+    const name = (this.currentTest.title.replace(/[^\w]+/g, '-').slice(0, 60) || 'failed');
+    await page.screenshot({ path: artifactPath(`failed-${name}.png`) }).catch(() => undefined);
+    const state = await page.getByTestId('conn-state').getAttribute('data-state', { timeout: 1000 }).catch(() => 'absent');
+    console.error(`console state at failure: conn-state=${state}\n${pageLog.slice(-40).join('\n')}`);
   });
 
   after(async () => {

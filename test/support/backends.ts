@@ -35,7 +35,30 @@ export function getDatabase(name: BackendName): Promise<Database> {
 
 /** Empties every table the registry writes (migrations table kept). */
 export async function reset(db: Database): Promise<void> {
-  await db.query('TRUNCATE cameras, camera_checks, outage_log, probe_samples');
+  // TRUNCATE waits for every lock on these tables; if that takes long, say who holds them.
+  const slow = setTimeout(() => void reportLockHolders(db), 10_000);
+  try {
+    await db.query('TRUNCATE cameras, camera_checks, outage_log, probe_samples');
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+async function reportLockHolders(db: Database): Promise<void> {
+  if (db.backend !== 'postgres') return console.error('reset: TRUNCATE waiting for over 10 s (embedded database)');
+  const admin = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+    const { rows } = await admin.query(
+      `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_xact, left(query, 200) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    console.error('reset: TRUNCATE waiting for over 10 s; sessions on this database:\n' + rows.map((r) => JSON.stringify(r)).join('\n'));
+  } catch (err) {
+    console.error('reset: TRUNCATE waiting for over 10 s; could not list sessions:', (err as Error).message);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
 }
 
 async function openPglite(): Promise<Database> {

@@ -41,8 +41,13 @@ export class AuditTrail {
   }
 
   /** Called after each recorded event, e.g. so live sockets drop at once when their account signs out everywhere. */
-  onRecord(listener: (event: AuditEvent) => void): void {
+  /** Calls `listener` after each recorded event; returns the function that stops it. */
+  onRecord(listener: (event: AuditEvent) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 }
 
