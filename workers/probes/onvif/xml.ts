@@ -1,4 +1,4 @@
-import { SaxesParser } from 'saxes';
+import { scanXml, XmlSyntaxError } from './xml-scanner.js';
 import { enterScope, leaveScope, uriOf, type Scopes } from './xml-namespaces.js';
 
 export { NS, WELL_KNOWN_PREFIXES } from './xml-namespaces.js';
@@ -11,8 +11,8 @@ export { NS, WELL_KNOWN_PREFIXES } from './xml-namespaces.js';
  * a hostile answer cannot blow the stack of the recursive helpers below.
  * Tolerance: no XML declaration, BOM, 4 KB of root xmlns declarations, and — only when a prefix is
  * not bound anywhere in scope — the well-known ONVIF/SOAP prefixes (`SOAP-ENV:` used undeclared).
- * Speed: saxes runs without its namespace layer (it resolved every attribute of the 30–50 root
- * declarations vendors send, on every answer); prefixes are resolved here, only for the names used.
+ * Speed: the scanner (xml-scanner.ts) reports raw names and attributes; prefixes are resolved here,
+ * only for the names used, with a cache per scope (vendors send 30–50 root declarations).
  */
 
 /** One element: namespace URI, local name, attributes, child elements, and its own text (raw, untrimmed). */
@@ -51,42 +51,7 @@ function toElement(name: string, attributes: Record<string, string>, scope: Scop
   return { ns, local: colon < 0 ? name : name.slice(colon + 1), attrs, children: [], text: '' };
 }
 
-/** The state of the parse under way; parseXml is synchronous, so one parser and one state serve every call. */
-const state = { stack: [] as XmlElement[], scopes: { frames: [], cache: new Map() } as Scopes, root: null as XmlElement | null };
 const utf8 = new TextDecoder('utf-8');
-let parser: SaxesParser<{ xmlns: false; position: false }> | undefined;
-
-/**
- * A plain (non-namespace) saxes parser; prefixes are resolved above. Saxes resets itself after a
- * complete document, so it is reused; after a failure the next parse gets a fresh one.
- */
-function createParser(): SaxesParser<{ xmlns: false; position: false }> {
-  const sax = new SaxesParser({ xmlns: false, position: false });
-  sax.on('doctype', () => {
-    throw new XmlProtocolError('DOCTYPE is not allowed in a SOAP message');
-  });
-  sax.on('opentag', (tag) => {
-    const { stack, scopes } = state;
-    if (stack.length >= MAX_DEPTH) throw new XmlProtocolError(`XML nested deeper than ${MAX_DEPTH} levels`);
-    enterScope(scopes, stack.length, tag.attributes);
-    const element = toElement(tag.name, tag.attributes, scopes);
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(element);
-    else state.root = element;
-    stack.push(element);
-  });
-  sax.on('closetag', () => {
-    state.stack.pop();
-    leaveScope(state.scopes, state.stack.length);
-  });
-  const addText = (data: string) => {
-    const current = state.stack[state.stack.length - 1];
-    if (current) current.text += data;
-  };
-  sax.on('text', addText);
-  sax.on('cdata', addText);
-  return sax;
-}
 
 /**
  * Parses a whole document into an element tree and returns the root element.
@@ -95,22 +60,32 @@ function createParser(): SaxesParser<{ xmlns: false; position: false }> {
 export function parseXml(input: string | Uint8Array): XmlElement {
   let text = typeof input === 'string' ? input : utf8.decode(input);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  state.stack = [];
-  state.scopes = { frames: [], cache: new Map() };
-  state.root = null;
-  const sax = (parser ??= createParser());
+  const stack: XmlElement[] = [];
+  const scopes: Scopes = { frames: [], cache: new Map() };
+  let root: XmlElement | undefined;
   try {
-    sax.write(text).close();
+    scanXml(text, {
+      open(name, attributes) {
+        if (stack.length >= MAX_DEPTH) throw new XmlProtocolError(`XML nested deeper than ${MAX_DEPTH} levels`);
+        enterScope(scopes, stack.length, attributes);
+        const element = toElement(name, attributes, scopes);
+        if (stack.length > 0) stack[stack.length - 1].children.push(element);
+        else root = element;
+        stack.push(element);
+      },
+      close() {
+        stack.pop();
+        leaveScope(scopes, stack.length);
+      },
+      text(data) {
+        stack[stack.length - 1].text += data;
+      },
+    });
   } catch (err) {
-    parser = undefined;
     if (err instanceof XmlProtocolError) throw err;
-    throw new XmlProtocolError(`malformed XML: ${(err as Error).message.slice(0, 200)}`);
-  } finally {
-    state.stack = [];
-    state.scopes = { frames: [], cache: new Map() };
+    if (err instanceof XmlSyntaxError) throw new XmlProtocolError(/DOCTYPE/.test(err.message) ? err.message : `malformed XML: ${err.message}`);
+    throw err;
   }
-  const root = state.root as XmlElement | null;
-  state.root = null;
   if (!root) throw new XmlProtocolError('no XML element in the answer');
   return root;
 }
