@@ -112,16 +112,11 @@ function connect(url: URL, secure: boolean): net.Socket {
 
 /** Request line, headers and envelope in one buffer (one write); header values never carry CR/LF. */
 function requestBytes(call: SoapCall): Buffer {
-  const body = Buffer.from(call.envelope, 'utf8');
-  const headers: Record<string, string> = {
-    Host: call.url.host,
-    'Content-Type': `application/soap+xml; charset=utf-8; action="${call.action}"`,
-    'Content-Length': String(body.length),
-    Connection: 'close',
-    'User-Agent': 'sharp-eyes-monitor',
-    ...call.headers,
-  };
-  let head = `POST ${call.url.pathname}${call.url.search} HTTP/1.1\r\n`;
-  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value.replace(/[\r\n]+/g, ' ')}\r\n`;
-  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), body]);
+  let head =
+    `POST ${call.url.pathname}${call.url.search} HTTP/1.1\r\nHost: ${call.url.host}\r\n` +
+    `Content-Type: application/soap+xml; charset=utf-8; action="${call.action}"\r\n` +
+    `Content-Length: ${Buffer.byteLength(call.envelope, 'utf8')}\r\nConnection: close\r\nUser-Agent: sharp-eyes-monitor\r\n`;
+  if (call.headers) for (const [name, value] of Object.entries(call.headers)) head += `${name}: ${value.replace(/[\r\n]+/g, ' ')}\r\n`;
+  // The head is ASCII (a URL's host and path are percent-encoded), so one UTF-8 encoding serves both.
+  return Buffer.from(`${head}\r\n${call.envelope}`, 'utf8');
 }

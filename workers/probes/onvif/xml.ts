@@ -38,10 +38,14 @@ export class XmlProtocolError extends Error {
 /** Deepest nesting accepted; real ONVIF answers stay under 20. */
 export const MAX_DEPTH = 128;
 
+/** Shared by every element without attributes of its own (most of them); never written to. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function toElement(name: string, attributes: Record<string, string>, scope: Scopes): XmlElement {
-  const attrs: Record<string, string> = {};
+  let attrs = NO_ATTRIBUTES;
   for (const key in attributes) {
     if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
+    if (attrs === NO_ATTRIBUTES) attrs = {};
     const colon = key.indexOf(':');
     // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
     attrs[colon < 0 ? key : `{${uriOf(scope, key.slice(0, colon))}}${key.slice(colon + 1)}`] = attributes[key];

@@ -27,13 +27,14 @@ export interface ReaderOptions {
 /** First value of a header, matched case-insensitively (`Cseq`, `CSeq`, `CSEQ`); undefined if absent. */
 export function header(message: Pick<RtspResponse, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  return message.headers.find(([n]) => n.toLowerCase() === wanted)?.[1];
+  // Length first: most names differ in length, and toLowerCase allocates.
+  return message.headers.find(([n]) => n.length === wanted.length && n.toLowerCase() === wanted)?.[1];
 }
 
 /** Every value of a header in arrival order (WWW-Authenticate may come several times). */
 export function headerValues(message: Pick<RtspResponse, 'headers'>, name: string): string[] {
   const wanted = name.toLowerCase();
-  return message.headers.filter(([n]) => n.toLowerCase() === wanted).map(([, v]) => v);
+  return message.headers.filter(([n]) => n.length === wanted.length && n.toLowerCase() === wanted).map(([, v]) => v);
 }
 
 const STATUS_LINE = /^RTSP\/(\d+)\.(\d+) +(\d{3})(?: +(.*))?$/;
