@@ -3,6 +3,7 @@
  * whole answer (head + body) is in. Bodies by Content-Length, chunked, or read until the peer closes.
  * Bounded: the head at MAX_HEAD_BYTES, the body at the caller's cap. Every problem is a value.
  */
+import { findHeadEnd, startsLike } from '../message-head.js';
 import type { ProbeFailure } from '../types.js';
 
 /** Header names lower-cased; a header sent more than once keeps every value, in order. */
@@ -71,15 +72,12 @@ export class HttpResponseReader {
 
   /** Parses a complete head (undefined → go on), or says why not. */
   private readHead(): HttpStep | undefined {
-    const probe = Math.min(this.buf.length, PREFIX.length);
-    if (this.buf.compare(PREFIX, 0, probe, 0, probe) !== 0) return malformed('not HTTP');
-    const crlf = this.buf.indexOf('\r\n\r\n');
-    const lf = this.buf.indexOf('\n\n');
-    const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf : lf;
-    if (end < 0) return this.buf.length > MAX_HEAD_BYTES ? malformed('header overflow') : MORE;
-    if (end > MAX_HEAD_BYTES) return malformed('header overflow');
-    const lines = this.buf.toString('latin1', 0, end).split(/\r?\n/);
-    this.buf = this.buf.subarray(end + (end === crlf ? 4 : 2));
+    if (!startsLike(this.buf, PREFIX)) return malformed('not HTTP');
+    const end = findHeadEnd(this.buf);
+    if (!end) return this.buf.length > MAX_HEAD_BYTES ? malformed('header overflow') : MORE;
+    if (end.index > MAX_HEAD_BYTES) return malformed('header overflow');
+    const lines = this.buf.toString('latin1', 0, end.index).split(/\r?\n/);
+    this.buf = this.buf.subarray(end.index + end.length);
     const m = STATUS_LINE.exec(lines[0]);
     if (!m) return malformed('status line');
     const status = Number(m[1]);

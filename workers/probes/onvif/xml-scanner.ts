@@ -13,7 +13,7 @@
  * nesting costs no stack; xml.ts caps the depth.
  */
 
-/** What the scanner reports; `open`'s attributes object is the handler's to keep. */
+/** What the scanner reports; `open`'s attributes object may be shared between parses (frozen): read it, never write it. */
 export interface ScanHandler {
   open(name: string, attributes: Record<string, string>): void;
   close(): void;

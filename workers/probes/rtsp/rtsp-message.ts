@@ -2,6 +2,7 @@
  * Incremental RTSP/1.0 response reader: feed it socket chunks, it tells when one whole response has
  * arrived. Lenient where real cameras are sloppy, strict where a wrong protocol must be told apart.
  */
+import { findHeadEnd, startsLike } from '../message-head.js';
 
 /** One parsed response. Header names are matched case-insensitively; values are trimmed. */
 export interface RtspResponse {
@@ -75,15 +76,6 @@ export function parseHeaderLines(lines: string[]): Array<[string, string]> {
   return headers;
 }
 
-/** Index and length of the blank line ending the head (CRLFCRLF, or bare LFLF from sloppy servers). */
-function findHeadEnd(buf: Buffer): { index: number; length: number } | null {
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf < 0 && lf < 0) return null;
-  if (lf >= 0 && (crlf < 0 || lf < crlf)) return { index: lf, length: 2 };
-  return { index: crlf, length: 4 };
-}
-
 /** Reads one response at a time; create one per exchange, carrying `rest` over to the next. */
 export class RtspResponseReader {
   private buf: Buffer;
@@ -142,8 +134,7 @@ export class RtspResponseReader {
     let offset = 0;
     while (offset < this.buf.length && (this.buf[offset] === 0x0d || this.buf[offset] === 0x0a)) offset++;
     const start = this.buf.subarray(offset);
-    const probeLen = Math.min(start.length, PREFIX.length);
-    if (!start.subarray(0, probeLen).equals(PREFIX.subarray(0, probeLen))) return { kind: 'error', detail: `not an RTSP answer: ${describeStart(start)}` };
+    if (!startsLike(start, PREFIX)) return { kind: 'error', detail: `not an RTSP answer: ${describeStart(start)}` };
     const end = findHeadEnd(start);
     if (!end) return { kind: 'more' };
     const lines = start.subarray(0, end.index).toString('latin1').split(/\r?\n/);

@@ -1,0 +1,19 @@
+/**
+ * What the RTSP and HTTP answer readers share: recognising the protocol from the first bytes and
+ * finding the blank line that ends a head.
+ */
+
+/** Whether `buf` starts with `prefix`, or with as much of it as has arrived so far. */
+export function startsLike(buf: Buffer, prefix: Buffer): boolean {
+  const n = Math.min(buf.length, prefix.length);
+  return buf.compare(prefix, 0, n, 0, n) === 0;
+}
+
+/** Index and length of the blank line ending the head (CRLFCRLF, or bare LFLF from sloppy servers). */
+export function findHeadEnd(buf: Buffer): { index: number; length: number } | null {
+  const crlf = buf.indexOf('\r\n\r\n');
+  const lf = buf.indexOf('\n\n');
+  if (crlf < 0 && lf < 0) return null;
+  if (lf >= 0 && (crlf < 0 || lf < crlf)) return { index: lf, length: 2 };
+  return { index: crlf, length: 4 };
+}
