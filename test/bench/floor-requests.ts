@@ -10,17 +10,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
+import type { SimCamera as SimulatedCamera } from '../../workers/simulator/types.js';
 
-export interface SimCamera {
-  host: string;
-  port: number;
-  rtspUrl: string;
-  onvifUrl: string;
-  username: string;
-  password: string;
-  realm: string;
-  digestQop: boolean;
-}
+/** The fields of a simulated camera (control API's GET /cameras) a floor round needs. */
+export type SimCamera = Pick<SimulatedCamera, 'host' | 'port' | 'rtspUrl' | 'onvifUrl' | 'username' | 'password' | 'realm' | 'digestQop'>;
 
 export interface Prepared {
   host: string;
@@ -96,13 +89,16 @@ function authorized(p: Prepared, buf: string): string {
   return `${p.authPrefix}nonce="${nonce}", response="${response}"${qop}\r\n\r\n`;
 }
 
-function rtsp(p: Prepared): Promise<boolean> {
+/**
+ * One connection: sends `first` once connected, then for each complete answer asks `next` for the
+ * following request (a string) or the verdict (a boolean). Socket trouble or silence is `false`.
+ */
+function converse(p: Prepared, first: string | Buffer, next: (status: number, answer: string) => string | boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(p.port, p.host);
-    let step = 0;
     let buf = '';
     socket.setNoDelay(true);
-    socket.on('connect', () => socket.write(p.options));
+    socket.on('connect', () => socket.write(first));
     socket.setTimeout(10_000, () => socket.destroy());
     socket.on('error', () => undefined); // 'close' follows
     socket.on('close', () => resolve(false)); // a no-op once resolved
@@ -110,38 +106,28 @@ function rtsp(p: Prepared): Promise<boolean> {
       buf += chunk.toString('latin1');
       const status = complete(buf);
       if (status === 0) return;
-      if (step === 0) socket.write(p.describe);
-      else if (step === 1) socket.write(authorized(p, buf));
-      else {
-        socket.destroy();
-        resolve(status === 200);
-      }
-      if (step === 0 ? status !== 200 : step === 1 && status !== 401) {
-        socket.destroy();
-        resolve(false);
-      }
-      step++;
+      const answer = next(status, buf);
       buf = '';
+      if (typeof answer === 'string') return void socket.write(answer);
+      socket.destroy();
+      resolve(answer);
     });
   });
 }
 
-function post(p: Prepared, request: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(p.port, p.host);
-    let buf = '';
-    socket.on('connect', () => socket.write(request));
-    socket.setTimeout(10_000, () => socket.destroy());
-    socket.on('error', () => undefined); // 'close' follows
-    socket.on('close', () => resolve(false)); // a no-op once resolved
-    socket.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('latin1');
-      const status = complete(buf);
-      if (status === 0) return;
-      socket.destroy();
-      resolve(status === 200);
-    });
+/** OPTIONS → 200, DESCRIBE → 401, DESCRIBE with Digest → 200, on one connection. */
+function rtsp(p: Prepared): Promise<boolean> {
+  let step = 0;
+  return converse(p, p.options, (status, answer) => {
+    step++;
+    if (step === 1) return status === 200 && p.describe;
+    if (step === 2) return status === 401 && authorized(p, answer);
+    return status === 200;
   });
+}
+
+function post(p: Prepared, request: Buffer): Promise<boolean> {
+  return converse(p, request, (status) => status === 200);
 }
 
 /** One round: RTSP beside the two ONVIF posts; true when all three answered as expected. */

@@ -11,6 +11,7 @@ import { CameraRepository } from '../../server/storage/camera.repository.js';
 import { openConfiguredDatabase } from '../../server/storage/db.js';
 import { storedCamera } from './fleet-generator.js';
 import { log } from './probe-env.js';
+import type { SimCamera as SimulatedCamera } from '../../workers/simulator/types.js';
 
 export const BENCH_KEY = 'b7e1c2d4e5f6a7980112233445566778899aabbccddeeff00112233445566778';
 const INSERT_CHUNK = 5000;
@@ -80,13 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 }
 
 /** What the control API's GET /cameras tells about each simulated camera (the fields used here). */
-export interface SimCamera {
-  index: number;
-  rtspUrl: string;
-  onvifUrl: string;
-  username: string;
-  password: string;
-}
+export type SimCamera = Pick<SimulatedCamera, 'index' | 'rtspUrl' | 'onvifUrl' | 'username' | 'password'>;
 
 /** Registers `cameras` and sets up the steady state; closes its handle (the worker child opens the database next). */
 export async function setupDatabase(config: Config, cameras: SimCamera[], cold: boolean): Promise<void> {
