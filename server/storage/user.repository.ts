@@ -19,7 +19,7 @@ export type NewUser = Pick<UserRecord, 'username' | 'displayName' | 'role' | 'to
 
 export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'role' | 'towns' | 'disabled'>>;
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -33,9 +33,15 @@ interface UserRow {
   password_changed_at: Date;
 }
 
-const COLUMNS = 'id, username, display_name, role, towns, password_hash, must_change_password, disabled, created_at, updated_at, password_changed_at';
+const COLUMN_NAMES = ['id', 'username', 'display_name', 'role', 'towns', 'password_hash', 'must_change_password', 'disabled', 'created_at', 'updated_at', 'password_changed_at'];
+const COLUMNS = COLUMN_NAMES.join(', ');
 
-function toRecord(row: UserRow): UserRecord {
+/** The user columns under a join's table alias, named as `toUserRecord` reads them. */
+export function userColumnsOf(alias: string): string {
+  return COLUMN_NAMES.map((c) => `${alias}.${c}`).join(', ');
+}
+
+export function toUserRecord(row: UserRow): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -70,7 +76,7 @@ export class UserRepository {
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
       [user.username, user.displayName, user.role, user.towns, user.passwordHash, user.mustChangePassword],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && toUserRecord(rows[0]);
   }
 
   /** The first admin, only if there is no admin yet (two servers starting at once create one). */
@@ -81,23 +87,23 @@ export class UserRepository {
        ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
       [user.username, user.displayName, user.role, user.towns, user.passwordHash, user.mustChangePassword],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && toUserRecord(rows[0]);
   }
 
   async findById(id: string, scope: TownScope = null): Promise<UserRecord | undefined> {
     if (!isUuid(id)) return undefined;
     const rows = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND ${scoped(2)}`, [id, scope]);
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && toUserRecord(rows[0]);
   }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const rows = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && toUserRecord(rows[0]);
   }
 
   async list(scope: TownScope = null): Promise<UserRecord[]> {
     const rows = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE ${scoped(1)} ORDER BY lower(username)`, [scope]);
-    return rows.map(toRecord);
+    return rows.map(toUserRecord);
   }
 
   async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
@@ -111,7 +117,7 @@ export class UserRepository {
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, patch.displayName ?? null, patch.role ?? null, patch.towns !== undefined, patch.towns ?? null, patch.disabled ?? null],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && toUserRecord(rows[0]);
   }
 
   async setPassword(id: string, passwordHash: string, mustChange: boolean): Promise<void> {

@@ -76,14 +76,13 @@ export class AuthService {
     const idHash = sha256(secret);
     const found = await this.deps.sessions.find(idHash);
     if (!found) return undefined;
-    const { session } = found;
+    const { session, user } = found;
     const idleEnd = session.lastSeenAt.getTime() + this.deps.config.sessionIdleMs;
     if (session.expiresAt <= now || idleEnd <= now.getTime()) {
       await this.deps.sessions.delete(idHash);
       return undefined;
     }
-    const user = await this.deps.users.findById(found.userId);
-    if (!user || user.disabled) return undefined;
+    if (user.disabled) return undefined;
     if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.deps.sessions.touch(idHash, now);
     return { principal: sessionPrincipal(user, idHash), csrfToken: session.csrfToken, user };
   }
