@@ -30,8 +30,7 @@ export class AuditedRegistry {
   }
 
   async update(id: string, patch: Partial<CameraFields>, scope: Scope, actor: Actor): Promise<CameraView> {
-    const before = await this.registry.get(id, scope);
-    const after = await this.registry.update(id, patch, scope);
+    const { before, after } = await this.registry.update(id, patch, scope);
     await this.record(actor, 'camera.update', after, diffRecords(before, after), patch.password !== undefined, before.town);
     return after;
   }

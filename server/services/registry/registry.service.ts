@@ -52,7 +52,8 @@ export class RegistryService {
     return this.view(await this.mustFind(id, scope));
   }
 
-  async update(id: string, patch: Partial<CameraFields>, scope?: readonly string[]): Promise<CameraView> {
+  /** The camera after the change, and as it was before (for the audit diff), from the row read here anyway. */
+  async update(id: string, patch: Partial<CameraFields>, scope?: readonly string[]): Promise<{ before: CameraView; after: CameraView }> {
     const current = await this.mustFind(id, scope);
     if (patch.town && scope && !scope.includes(patch.town)) {
       throw new ValidationError([{ field: 'town', message: 'outside the towns you may manage' }]);
@@ -70,7 +71,7 @@ export class RegistryService {
     try {
       const updated = await this.cameras.update(id, stored, scope);
       if (!updated) throw new NotFoundError('camera', id);
-      return this.view(updated);
+      return { before: this.view(current), after: this.view(updated) };
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError(`deviceId ${patch.deviceId} is already registered`, 'deviceId');
       throw err;
