@@ -1,7 +1,7 @@
 import type { LivenessConfig } from '../../../config/index.js';
 import type { Logger } from '../../logger.js';
 import type { CredentialCipher } from '../../secrets/credential-cipher.js';
-import type { CameraRepository } from '../../storage/camera.repository.js';
+import type { CameraRecord, CameraRepository } from '../../storage/camera.repository.js';
 import type { LivenessRepository } from '../../storage/liveness.repository.js';
 import type { StateEventBus } from '../../events/state-events.js';
 import { runRound, type RoundEvidence } from '../../../workers/runner.js';
@@ -38,7 +38,8 @@ export class CheckNowService {
     },
   ) {}
 
-  async check(cameraId: string, scope?: readonly string[]): Promise<CheckNowResult> {
+  /** The round's result, and the camera as read for it (the audit entry names it without reading it again). */
+  async check(cameraId: string, scope?: readonly string[]): Promise<{ result: CheckNowResult; camera: CameraRecord }> {
     const { deps } = this;
     const now = deps.clock ?? Date.now;
     const camera = await deps.cameras.findById(cameraId, scope);
@@ -60,13 +61,15 @@ export class CheckNowService {
     );
     if (!claimed) {
       const { write } = evaluateRound({ ...fakeClaim(camera), dueAt: new Date(now()) }, outcome, deps.config, now());
-      return { at: write.at.toISOString(), verdict: write.verdict, status: camera.status, cause: camera.statusCause, latencyMs: outcome.latencyMs, evidence: outcome.evidence, recorded: false };
+      const result = { at: write.at.toISOString(), verdict: write.verdict, status: camera.status, cause: camera.statusCause, latencyMs: outcome.latencyMs, evidence: outcome.evidence, recorded: false };
+      return { result, camera };
     }
     const { write, event } = evaluateRound(claimed, outcome, deps.config, now());
     const seqs = await deps.liveness.recordRounds(deps.claimer, [write]);
     const seq = seqs.get(cameraId);
     if (event && seq !== undefined) await deps.bus.publish([{ ...event, seq }]);
-    return { at: write.at.toISOString(), verdict: write.verdict, status: write.status, cause: write.cause, latencyMs: outcome.latencyMs, evidence: outcome.evidence, recorded: true };
+    const result = { at: write.at.toISOString(), verdict: write.verdict, status: write.status, cause: write.cause, latencyMs: outcome.latencyMs, evidence: outcome.evidence, recorded: true };
+    return { result, camera };
   }
 }
 

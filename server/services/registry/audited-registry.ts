@@ -58,8 +58,7 @@ export class AuditedRegistry {
   }
 
   async check(id: string, scope: Scope, actor: Actor): Promise<CheckNowResult> {
-    const result = await this.checkNow.check(id, scope);
-    const camera = await this.registry.get(id, scope);
+    const { result, camera } = await this.checkNow.check(id, scope);
     await this.audit.record(actor, {
       action: 'camera.check',
       targetType: 'camera',
