@@ -40,8 +40,10 @@ export class AuditTrail {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** Called after each recorded event, e.g. so live sockets drop at once when their account signs out everywhere. */
-  /** Calls `listener` after each recorded event; returns the function that stops it. */
+  /**
+   * Calls `listener` after each recorded event (e.g. so live sockets drop at once when their account
+   * signs out everywhere); returns the function that stops it.
+   */
   onRecord(listener: (event: AuditEvent) => void): () => void {
     this.listeners.push(listener);
     return () => {
