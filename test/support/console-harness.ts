@@ -19,10 +19,7 @@ import type { StateChangeEvent } from '../../server/events/state-events.js';
 import { startWorker, type Worker } from '../../workers/worker.js';
 import type { SimCamera } from '../../workers/simulator/index.js';
 import { deviceId } from './cameras.js';
-import { TEST_ADMIN_PASSWORD, TEST_CAMERA_KEY } from './test-server.js';
-import { rememberSecret } from './secrets.js';
-import { ensureFirstAdmin, FIRST_ADMIN } from '../../server/services/access/bootstrap-admin.js';
-import { cliActor } from '../../server/services/access/audit-trail.js';
+import { adminApi, provisionAdmin, TEST_ADMIN_PASSWORD, TEST_CAMERA_KEY } from './test-server.js';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -99,10 +96,7 @@ export async function startConsoleStack(db: Database, options: { withWorker: boo
     DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ADMIN_INITIAL_PASSWORD: TEST_ADMIN_PASSWORD, ...FAST_POLICY, ...options.env,
   });
   const ctx = await createContext(config, silentLogger, db);
-  await ensureFirstAdmin(ctx.userRepo, ctx.audit, silentLogger, config.auth.adminInitialPassword);
-  const adminUser = (await ctx.userRepo.findByUsername(FIRST_ADMIN))!;
-  const { secret: adminToken } = await ctx.tokens.create({ userId: adminUser.id, name: 'console harness' }, null, cliActor());
-  rememberSecret(adminToken);
+  const { admin, adminToken } = await provisionAdmin(ctx, silentLogger, 'console harness');
   const worker = options.withWorker ? startWorker({ config, db, cipher: ctx.cipher, bus: ctx.bus, logger: silentLogger }) : undefined;
   let http = await startHttpServer(ctx, 0, '127.0.0.1');
   const port = Number(new URL(http.url).port);
@@ -113,13 +107,10 @@ export async function startConsoleStack(db: Database, options: { withWorker: boo
     },
     worker,
     port,
-    admin: { username: FIRST_ADMIN, password: TEST_ADMIN_PASSWORD },
+    admin,
     adminToken,
-    api(pathAndQuery, init = {}) {
-      const headers = new Headers(init.headers);
-      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminToken}`);
-      return fetch(`${http.url}api/v1${pathAndQuery}`, { ...init, headers });
-    },
+    // A restart listens on the same port, so the URL outlives the server it was read from.
+    api: adminApi(`${http.url}api/v1`, adminToken),
     async stopHttp() {
       await http.close();
     },

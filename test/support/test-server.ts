@@ -38,10 +38,7 @@ export async function startTestServer(db: Database, env: Record<string, string> 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-test-data-'));
   const config = loadConfig({ DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ADMIN_INITIAL_PASSWORD: TEST_ADMIN_PASSWORD, ...env });
   const ctx = await createContext(config, logger, db);
-  await ensureFirstAdmin(ctx.userRepo, ctx.audit, logger, config.auth.adminInitialPassword);
-  const admin = (await ctx.userRepo.findByUsername(FIRST_ADMIN))!;
-  const { secret: adminToken } = await ctx.tokens.create({ userId: admin.id, name: 'test harness' }, null, cliActor());
-  rememberSecret(adminToken);
+  const { admin, adminToken } = await provisionAdmin(ctx, logger, 'test harness');
   const http = await startHttpServer(ctx, 0, '127.0.0.1');
   const url = `${http.url}api/v1`;
   return {
@@ -49,17 +46,31 @@ export async function startTestServer(db: Database, env: Record<string, string> 
     origin: http.url,
     ctx,
     hub: http.hub,
-    admin: { username: FIRST_ADMIN, password: TEST_ADMIN_PASSWORD },
+    admin,
     adminToken,
-    api: (pathAndQuery, init = {}) => {
-      const headers = new Headers(init.headers);
-      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminToken}`);
-      return fetch(url + pathAndQuery, { ...init, headers });
-    },
+    api: adminApi(url, adminToken),
     close: async () => {
       await http.close();
       await ctx.bus.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The first admin (TEST_ADMIN_PASSWORD when the config sets it) and an API token of theirs named `tokenName`. */
+export async function provisionAdmin(ctx: AppContext, logger: Logger, tokenName: string): Promise<{ admin: { username: string; password: string }; adminToken: string }> {
+  await ensureFirstAdmin(ctx.userRepo, ctx.audit, logger, ctx.config.auth.adminInitialPassword);
+  const admin = (await ctx.userRepo.findByUsername(FIRST_ADMIN))!;
+  const { secret: adminToken } = await ctx.tokens.create({ userId: admin.id, name: tokenName }, null, cliActor());
+  rememberSecret(adminToken);
+  return { admin: { username: FIRST_ADMIN, password: TEST_ADMIN_PASSWORD }, adminToken };
+}
+
+/** fetch() against `apiUrl` (…/api/v1) with the admin's bearer token, unless the call sets its own Authorization. */
+export function adminApi(apiUrl: string, adminToken: string): (pathAndQuery: string, init?: RequestInit) => Promise<Response> {
+  return (pathAndQuery, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${adminToken}`);
+    return fetch(apiUrl + pathAndQuery, { ...init, headers });
   };
 }
