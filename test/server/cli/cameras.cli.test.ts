@@ -1,25 +1,12 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
+import { runCli, type CliResult } from '../../support/cli.js';
 
 /** Runs `npm run cameras -- …` as an administrator would, on its own embedded data folder. */
-async function cameras(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'server/cli/cameras.cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function cameras(args: string[], dataDir: string): Promise<CliResult> {
+  return runCli('cameras', args, { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' });
 }
 
 describe('npm run cameras (import/export command)', () => {

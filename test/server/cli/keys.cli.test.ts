@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../../../server/storage/db.js';
 import { CameraRepository } from '../../../server/storage/camera.repository.js';
@@ -11,23 +9,13 @@ import { CredentialRepository } from '../../../server/storage/credential.reposit
 import { CredentialCipher } from '../../../server/secrets/credential-cipher.js';
 import { CAMERA_KEY_FILE, CAMERA_KEY_NEXT_FILE, loadOrCreateCameraKey, readCurrentKey } from '../../../server/secrets/camera-key.js';
 import { storedCamera } from '../../support/cameras.js';
+import { runCli, type CliResult } from '../../support/cli.js';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PLAIN = 'Pa$$-键-';
 
 /** Runs `npm run keys -- …` as an administrator would, on its own embedded data folder. */
-async function keys(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', ['--import', 'tsx', 'server/cli/keys.cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PGLITE_DIR: '', CONFIG_FILE: '', CAMERA_SECRET_KEY: '', LOG_LEVEL: 'silent', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function keys(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli('keys', args, { DATA_DIR: dataDir, DATABASE_URL: '', PGLITE_DIR: '', CONFIG_FILE: '', CAMERA_SECRET_KEY: '', LOG_LEVEL: 'silent', ...env });
 }
 
 describe('npm run keys (camera key rotation command)', () => {

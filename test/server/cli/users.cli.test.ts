@@ -1,31 +1,16 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCli, type CliResult } from '../../support/cli.js';
 import { appendToRunLog } from '../../support/run-log.js';
 import { rememberSecret } from '../../support/secrets.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-
 /** Runs `npm run users -- …` on its own embedded data folder; stderr (the log) joins the run log. */
-function users(args: string[], dataDir: string, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/users.cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PGLITE_DIR: '', CONFIG_FILE: '', LOG_LEVEL: 'info' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end(stdin);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      appendToRunLog('users-cli', stderr);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
+async function users(args: string[], dataDir: string, stdin = ''): Promise<CliResult> {
+  const res = await runCli('users', args, { DATA_DIR: dataDir, DATABASE_URL: '', PGLITE_DIR: '', CONFIG_FILE: '', LOG_LEVEL: 'info' }, stdin);
+  appendToRunLog('users-cli', res.stderr);
+  return res;
 }
 
 describe('npm run users (accounts from the command line)', function () {
