@@ -39,10 +39,10 @@ export function loadOrCreateCameraKey(dataDir: string, configured: Buffer | unde
  * The cipher every process uses: seals with the current key and, after an interrupted rotation,
  * still opens values sealed with the pending one (`pendingFile` says so, for a start-up warning).
  */
-export function openCameraCipher(dataDir: string, configured: Buffer | undefined): { cipher: CredentialCipher; source: string; pendingFile?: string } {
-  const keys = loadOrCreateCameraKey(dataDir, configured);
-  const cipher = new CredentialCipher(keys.key, keys.pending ? [keys.pending] : []);
-  return keys.pending ? { cipher, source: keys.source, pendingFile: path.join(dataDir, CAMERA_KEY_NEXT_FILE) } : { cipher, source: keys.source };
+export function openCameraCipher(dataDir: string, configured: Buffer | undefined): { cipher: CredentialCipher; pendingFile?: string } {
+  const { key, pending } = loadOrCreateCameraKey(dataDir, configured);
+  const cipher = new CredentialCipher(key, pending ? [pending] : []);
+  return pending ? { cipher, pendingFile: path.join(dataDir, CAMERA_KEY_NEXT_FILE) } : { cipher };
 }
 
 /** The current key file's key, or undefined when there is no key file yet. */
