@@ -75,13 +75,17 @@ const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 export class ApiTokenRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** Inserts and answers the stored token with its owner's username, in one statement. */
   async insert(t: NewApiToken): Promise<ApiTokenRecord> {
-    const [row] = await this.db.query<{ id: string }>(
-      `INSERT INTO api_tokens (name, secret_hash, user_id, role, towns, created_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    const [row] = await this.db.query<Row>(
+      `WITH t AS (
+         INSERT INTO api_tokens (name, secret_hash, user_id, role, towns, created_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *
+       )
+       SELECT ${COLUMNS} FROM t JOIN users u ON u.id = t.user_id`,
       [t.name, t.secretHash, t.userId, t.role, t.towns, t.createdBy, t.expiresAt],
     );
-    return (await this.find(row.id))!;
+    return toRecord(row);
   }
 
   async find(id: string): Promise<ApiTokenRecord | undefined> {
@@ -128,9 +132,14 @@ export class ApiTokenRepository {
     );
   }
 
+  /** Revokes (keeping the first revocation time) and answers the token as it now stands, in one statement. */
   async revoke(id: string, now: Date): Promise<ApiTokenRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    await this.db.query('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1', [id, now]);
-    return this.find(id);
+    const rows = await this.db.query<Row>(
+      `WITH t AS (UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING *)
+       SELECT ${COLUMNS} FROM t JOIN users u ON u.id = t.user_id`,
+      [id, now],
+    );
+    return rows[0] && toRecord(rows[0]);
   }
 }
