@@ -1,5 +1,5 @@
 /** Typed calls to the console's REST API (same origin, JSON under /api/v1; see http.ts). */
-import { request, send } from './http';
+import { query, request, send } from './http';
 import type { CameraFilters, CameraHealth, CameraPage, CameraView, CheckResult, ConsoleConfig, Meta } from './api-types';
 
 export const api = {
@@ -9,16 +9,8 @@ export const api = {
   camera: (id: string, signal?: AbortSignal) => request<CameraView>(`/cameras/${encodeURIComponent(id)}`, { signal }),
   health: (id: string, signal?: AbortSignal) => request<CameraHealth>(`/cameras/${encodeURIComponent(id)}/health`, { signal }),
   check: (id: string) => send<CheckResult>('POST', `/cameras/${encodeURIComponent(id)}/check`),
-  cameras(filters: CameraFilters, limit: number, offset: number, signal?: AbortSignal): Promise<CameraPage> {
-    const params = new URLSearchParams();
-    for (const key of ['town', 'network', 'status', 'pointClass', 'q'] as const) {
-      const value = filters[key].trim();
-      if (value) params.set(key, value);
-    }
-    params.set('limit', String(limit));
-    params.set('offset', String(offset));
-    return request<CameraPage>(`/cameras?${params.toString()}`, { signal });
-  },
+  cameras: (filters: CameraFilters, limit: number, offset: number, signal?: AbortSignal) =>
+    request<CameraPage>(`/cameras${query({ ...filters, limit, offset })}`, { signal }),
 };
 
 /** The little of GeoJSON the map needs. */
