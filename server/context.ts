@@ -66,8 +66,7 @@ export function catalogFromConfig(config: Config): Catalog {
 
 /** Wires services on an open database (opened here from config when not given). */
 export async function createContext(config: Config, logger: Logger, database?: Database): Promise<AppContext> {
-  const { cipher, pendingFile } = openCameraCipher(config.dataDir, config.cameraSecretKey);
-  if (pendingFile) logger.warn('a camera key rotation was interrupted; reading passwords with both keys until `npm run keys -- rotate` is run again', { file: pendingFile });
+  const { cipher } = openCameraCipher(config.dataDir, config.cameraSecretKey, logger);
   const db = database ?? (await openConfiguredDatabase(config));
   const catalog = catalogFromConfig(config);
   const schemas = makeCameraInputSchemas(catalog);

@@ -20,8 +20,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const db = await openConfiguredDatabase(config);
-  const { cipher, pendingFile } = openCameraCipher(config.dataDir, config.cameraSecretKey);
-  if (pendingFile) logger.warn('a camera key rotation was interrupted; reading passwords with both keys until `npm run keys -- rotate` is run again', { file: pendingFile });
+  const { cipher } = openCameraCipher(config.dataDir, config.cameraSecretKey, logger);
   const bus = createStateEventBus(db, logger);
   const worker = startWorker({ config, db, cipher, bus, logger });
   process.stdout.write(`liveness worker ${config.liveness.workerId} running on ${describeDatabase(config)}\n`);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { decodeKey } from '../../config/schema.js';
 import { CredentialCipher } from './credential-cipher.js';
+import type { Logger } from '../logger.js';
 
 export const CAMERA_KEY_FILE = 'camera-secret.key';
 /** The key a rotation is moving to; it exists only between the start and the end of `npm run keys -- rotate`. */
@@ -37,12 +38,15 @@ export function loadOrCreateCameraKey(dataDir: string, configured: Buffer | unde
 
 /**
  * The cipher every process uses: seals with the current key and, after an interrupted rotation,
- * still opens values sealed with the pending one (`pendingFile` says so, for a start-up warning).
+ * still opens values sealed with the pending one (`pendingFile` says so; `logger` gets the warning).
  */
-export function openCameraCipher(dataDir: string, configured: Buffer | undefined): { cipher: CredentialCipher; pendingFile?: string } {
+export function openCameraCipher(dataDir: string, configured: Buffer | undefined, logger?: Logger): { cipher: CredentialCipher; pendingFile?: string } {
   const { key, pending } = loadOrCreateCameraKey(dataDir, configured);
   const cipher = new CredentialCipher(key, pending ? [pending] : []);
-  return pending ? { cipher, pendingFile: path.join(dataDir, CAMERA_KEY_NEXT_FILE) } : { cipher };
+  if (!pending) return { cipher };
+  const pendingFile = path.join(dataDir, CAMERA_KEY_NEXT_FILE);
+  logger?.warn('a camera key rotation was interrupted; reading passwords with both keys until `npm run keys -- rotate` is run again', { file: pendingFile });
+  return { cipher, pendingFile };
 }
 
 /** The current key file's key, or undefined when there is no key file yet. */
