@@ -77,6 +77,11 @@ export function visibleTowns(): CodeName[] {
   return scope === null ? towns : towns.filter((t) => scope.includes(t.code));
 }
 
+/** The visible towns as choices (a filter, a scope picker), named in the current language. */
+export function townOptions(): Array<{ code: string; label: string }> {
+  return visibleTowns().map((x) => ({ code: x.code, label: placeName(x) }));
+}
+
 /** Visible town codes in configured order, plus any the live data knows that the catalogue does not. */
 export function townCodes(extra: Iterable<string> = []): string[] {
   const codes = visibleTowns().map((t) => t.code);
