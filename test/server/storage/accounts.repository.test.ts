@@ -5,7 +5,7 @@ import { SessionRepository } from '../../../server/storage/session.repository.js
 import { ApiTokenRepository } from '../../../server/storage/api-token.repository.js';
 import { SignInThrottleRepository } from '../../../server/storage/sign-in-throttle.repository.js';
 import { AuditRepository, type AuditEntry } from '../../../server/storage/audit.repository.js';
-import type { Database } from '../../../server/storage/db.js';
+import type { Database, Queryable } from '../../../server/storage/db.js';
 import { backendNames, getDatabase } from '../../support/backends.js';
 
 // reset() leaves the accounts tables alone and other suites share the database, so every name,
@@ -93,24 +93,35 @@ for (const backend of backendNames()) {
       });
 
       it('insertFirst inserts nothing once an admin exists, and inserts into an empty table', async () => {
-        await users.insert(newUser({ role: 'admin' }));
+        // Both cases in transactions that are rolled back: the shared table keeps its rows, and no
+        // admin is left behind (a later suite's first-admin set-up needs the county without one).
         const first = newUser({ role: 'admin' });
-        expect(await users.insertFirst(first)).to.equal(undefined);
-        expect(await users.findByUsername(first.username)).to.equal(undefined);
-        // The empty case in a transaction that is rolled back, so the shared table keeps its rows.
-        await db
-          .transaction(async (tx) => {
-            await tx.query('DELETE FROM users');
-            const sut = new UserRepository(tx);
-            expect(await sut.insertFirst(first)).to.deep.include({ username: first.username, role: 'admin' });
-            expect(await sut.insertFirst(newUser({ role: 'admin' }))).to.equal(undefined);
-            expect(await tx.query('SELECT username FROM users')).to.deep.equal([{ username: first.username }]);
-            throw new Rollback();
-          })
-          .catch((err: unknown) => { if (!(err instanceof Rollback)) throw err; }); // prettier-ignore
+        await rolledBack(async (tx) => {
+          const sut = new UserRepository(tx);
+          await sut.insert(newUser({ role: 'admin' }));
+          expect(await sut.insertFirst(first)).to.equal(undefined);
+          expect(await sut.findByUsername(first.username)).to.equal(undefined);
+        });
+        await rolledBack(async (tx) => {
+          await tx.query('DELETE FROM users');
+          const sut = new UserRepository(tx);
+          expect(await sut.insertFirst(first)).to.deep.include({ username: first.username, role: 'admin' });
+          expect(await sut.insertFirst(newUser({ role: 'admin' }))).to.equal(undefined);
+          expect(await tx.query('SELECT username FROM users')).to.deep.equal([{ username: first.username }]);
+        });
         expect(await users.findByUsername(first.username)).to.equal(undefined);
       });
     });
+
+    /** Runs `body` in a transaction that is always rolled back. */
+    async function rolledBack(body: (tx: Queryable) => Promise<void>): Promise<void> {
+      await db
+        .transaction(async (tx) => {
+          await body(tx);
+          throw new Rollback();
+        })
+        .catch((err: unknown) => { if (!(err instanceof Rollback)) throw err; }); // prettier-ignore
+    }
 
     describe('SessionRepository', () => {
       let sut: SessionRepository;
