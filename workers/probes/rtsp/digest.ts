@@ -20,9 +20,27 @@ export interface Credentials {
 /** Reads a quoted-string starting at s[i] === '"'; returns the unescaped value and the index after it. */
 function readQuoted(s: string, i: number): [string, number] {
   let out = '';
-  for (i++; i < s.length && s[i] !== '"'; i++) out += s[i] === '\\' && i + 1 < s.length ? s[++i] : s[i];
-  return [out, i + 1];
+  let run = ++i;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 /* " */) break;
+    if (c === 0x5c /* \ */ && i + 1 < s.length) {
+      out += s.slice(run, i) + s[i + 1];
+      run = ++i + 1;
+    }
+  }
+  return [out + s.slice(run, i), i + 1];
 }
+
+const WHITESPACE = /\s/;
+
+/** `\s` as in a regular expression, without one for the ASCII characters a header is made of. */
+function isSpace(c: number): boolean {
+  return c < 0x80 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : WHITESPACE.test(String.fromCharCode(c));
+}
+
+const isSpaceOrComma = (c: number) => c === 0x2c || isSpace(c);
+const isBlank = (c: number) => c === 0x20 || c === 0x09;
 
 /**
  * Parses WWW-Authenticate values (one header with several challenges, or several headers).
@@ -39,28 +57,28 @@ export function parseChallenges(values: string[]): AuthChallenge[] {
     let current: AuthChallenge | null = null;
     let i = 0;
     while (i < s.length) {
-      while (i < s.length && /[\s,]/.test(s[i])) i++;
+      while (i < s.length && isSpaceOrComma(s.charCodeAt(i))) i++;
       const tokenStart = i;
-      while (i < s.length && !/[\s,=]/.test(s[i])) i++;
+      while (i < s.length && !isSpaceOrComma(s.charCodeAt(i)) && s.charCodeAt(i) !== 0x3d /* = */) i++;
       const token = s.slice(tokenStart, i).toLowerCase();
       if (!token) {
         i++; // a stray '=' or similar: step over it
         continue;
       }
       let j = i;
-      while (j < s.length && /[ \t]/.test(s[j])) j++;
+      while (j < s.length && isBlank(s.charCodeAt(j))) j++;
       if (s[j] !== '=') {
         current = { scheme: token, params: {} };
         out.push(current);
         continue;
       }
       j++;
-      while (j < s.length && /[ \t]/.test(s[j])) j++;
+      while (j < s.length && isBlank(s.charCodeAt(j))) j++;
       let value: string;
       if (s[j] === '"') [value, i] = readQuoted(s, j);
       else {
         i = j;
-        while (i < s.length && !/[\s,]/.test(s[i])) i++;
+        while (i < s.length && !isSpaceOrComma(s.charCodeAt(i))) i++;
         value = s.slice(j, i);
       }
       if (current) current.params[token] = value;
@@ -157,7 +175,8 @@ export function createAuthorizer(challenges: AuthChallenge[], creds: Credentials
       authorize(method, uri) {
         const nc = (++count).toString(16).padStart(8, '0');
         const cnonce = qop ? newCnonce() : undefined;
-        const response = digestResponse({ ...creds, realm, nonce, method, uri, algorithm, qop, nc, cnonce });
+        // A plain literal, not a spread of creds: this runs once per probe, and the spread cost more than the hashing.
+        const response = digestResponse({ username: creds.username, password: creds.password, realm, nonce, method, uri, algorithm, qop, nc, cnonce });
         const parts = [`username=${quote(creds.username)}`, `realm=${quote(realm)}`, `nonce=${quote(nonce)}`, `uri=${quote(uri)}`, `response=${quote(response)}`];
         if (algorithm) parts.push(`algorithm=${algorithm}`);
         if (opaque !== undefined) parts.push(`opaque=${quote(opaque)}`);
