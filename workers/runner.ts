@@ -35,10 +35,10 @@ export interface RoundOutcome {
  * already proves the host is up, an unreachable error already proves it is not).
  */
 export async function runRound(target: RoundTarget, probes: ProbeRegistry, options: ProbeOptions): Promise<RoundOutcome> {
-  const creds = { username: target.username, password: target.password };
+  const { username, password } = target;
   const [rtsp, onvif] = await Promise.all([
-    target.rtspUrl ? probes.rtsp({ url: target.rtspUrl, ...creds }, options) : undefined,
-    target.onvifUrl ? probes.onvif({ url: target.onvifUrl, ...creds }, options) : undefined,
+    target.rtspUrl ? probes.rtsp({ url: target.rtspUrl, username, password }, options) : undefined,
+    target.onvifUrl ? probes.onvif({ url: target.onvifUrl, username, password }, options) : undefined,
   ]);
   const ran = [rtsp, onvif].filter((r): r is ProbeResult => r !== undefined);
   let tcp: ProbeResult | undefined;
@@ -50,13 +50,9 @@ export async function runRound(target: RoundTarget, probes: ProbeRegistry, optio
   for (const [name, result] of [['rtsp', rtsp], ['onvif', onvif], ['tcp', tcp]] as const) {
     if (!result) continue;
     round[name] = toCheck(result);
-    evidence[name] = {
-      ok: result.ok,
-      ms: result.latencyMs,
-      kind: result.failure?.kind ?? null,
-      detail: result.failure ? redactUrl(result.failure.detail) : null,
-      ...(result.facts ? { facts: result.facts } : {}),
-    };
+    const seen: CheckEvidence = { ok: result.ok, ms: result.latencyMs, kind: result.failure?.kind ?? null, detail: result.failure ? redactUrl(result.failure.detail) : null };
+    if (result.facts) seen.facts = result.facts;
+    evidence[name] = seen;
   }
   return { round, evidence, latencyMs: Math.max(...ran.map((r) => r.latencyMs)) };
 }

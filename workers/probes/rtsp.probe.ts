@@ -26,8 +26,8 @@ const fail = (kind: ProbeFailure['kind'], detail: string): Verdict => ({ ok: fal
 
 /** Sends one request (with the current Authorization, if any) and records Server and status. */
 async function send(s: Session, method: string, extra: Record<string, string>, reader?: ReaderOptions): Promise<Outcome<RtspResponse>> {
-  const headers = { ...extra, ...(s.authorizer ? { Authorization: s.authorizer.authorize(method, s.url) } : {}) };
-  const outcome = await s.conn.exchange(buildRequest(method, s.url, s.cseq++, headers), reader);
+  const authorization = s.authorizer?.authorize(method, s.url);
+  const outcome = await s.conn.exchange(buildRequest(method, s.url, s.cseq++, extra, authorization), reader);
   if (outcome.ok) {
     const server = header(outcome.value, 'server');
     if (server) s.facts.server = printable(server);
@@ -106,7 +106,11 @@ async function converse(s: Session): Promise<Verdict> {
  */
 export const rtspProbe: Probe = async (target, options) => {
   const start = performance.now();
-  const done = (verdict: Verdict, facts?: ProbeFacts): ProbeResult => ({ ...verdict, latencyMs: elapsed(start), ...(facts ? { facts } : {}) });
+  const done = (verdict: Verdict, facts?: ProbeFacts): ProbeResult => {
+    const result: ProbeResult = verdict.ok ? { ok: true, latencyMs: elapsed(start) } : { ok: false, latencyMs: elapsed(start), failure: verdict.failure };
+    if (facts) result.facts = facts;
+    return result;
+  };
   const { url, credentials } = splitUserinfo(target.url.trim());
   const endpoint = endpointOf(url);
   if (/^rtsps:\/\//i.test(url)) return done(fail('unsupported', 'rtsps:// (RTSP over TLS) is not probed'));

@@ -92,7 +92,7 @@ export async function callOnvif(
   auth: { creds?: Credentials; clockOffsetMs?: number | null; authorization?: string } = {},
 ): Promise<CallResult> {
   const sentAt = ctx.now();
-  const header = auth.creds ? securityHeader(createUsernameToken({ ...auth.creds, now: sentAt, clockOffsetMs: auth.clockOffsetMs })) : '';
+  const header = auth.creds ? securityHeader(createUsernameToken({ username: auth.creds.username, password: auth.creds.password, now: sentAt, clockOffsetMs: auth.clockOffsetMs })) : '';
   const answer = await postSoap({
     url: ctx.url,
     action: op.action,

@@ -155,6 +155,7 @@ export class HttpResponseReader {
   }
 
   private done(): HttpStep {
-    return { kind: 'done', answer: { ...this.head!, body: this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size) } };
+    const { status, headers } = this.head!;
+    return { kind: 'done', answer: { status, headers, body: this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size) } };
   }
 }

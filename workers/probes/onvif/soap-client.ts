@@ -69,7 +69,7 @@ export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
       resolve(result);
     };
     const onStep = (step: HttpStep) => {
-      if (step.kind === 'done') finish({ ok: true, ...step.answer });
+      if (step.kind === 'done') finish({ ok: true, status: step.answer.status, headers: step.answer.headers, body: step.answer.body });
       else if (step.kind === 'failed') finish({ ok: false, failure: step.failure });
     };
     const deadlineTimer = setTimeout(

@@ -109,7 +109,7 @@ export class RtspResponseReader {
   /** The peer closed or went quiet: an open-ended body ends here; anything else is incomplete. */
   finish(): ParseStep {
     if (this.head && this.bodyLength === 'until-close') {
-      return { kind: 'message', message: { ...this.head, body: this.buf.subarray(this.bodyStart) }, rest: Buffer.alloc(0) };
+      return { kind: 'message', message: withBody(this.head, this.buf.subarray(this.bodyStart)), rest: Buffer.alloc(0) };
     }
     const step = this.step();
     if (step.kind !== 'more') return step;
@@ -125,7 +125,7 @@ export class RtspResponseReader {
     if (!this.head || this.bodyLength === 'until-close') return { kind: 'more' };
     const end = this.bodyStart + this.bodyLength;
     if (this.buf.length < end) return { kind: 'more' };
-    return { kind: 'message', message: { ...this.head, body: this.buf.subarray(this.bodyStart, end) }, rest: this.buf.subarray(end) };
+    return { kind: 'message', message: withBody(this.head, this.buf.subarray(this.bodyStart, end)), rest: this.buf.subarray(end) };
   }
 
   /** Parses the head when complete; returns a step only to report an error or to wait. */
@@ -140,7 +140,7 @@ export class RtspResponseReader {
     const lines = start.subarray(0, end.index).toString('latin1').split(/\r?\n/);
     const status = parseStatusLine(lines[0]);
     if (!status) return { kind: 'error', detail: `malformed status line: ${describeStart(start)}` };
-    const head = { ...status, headers: parseHeaderLines(lines.slice(1)) };
+    const head = { statusCode: status.statusCode, reason: status.reason, headers: parseHeaderLines(lines.slice(1)) };
     const length = contentLength(head);
     if (length === 'invalid') return { kind: 'error', detail: 'invalid Content-Length' };
     this.head = head;
@@ -149,6 +149,11 @@ export class RtspResponseReader {
     this.bodyLength = length ?? (openEnded ? 'until-close' : 0);
     return null;
   }
+}
+
+/** The response of `head` with `body` (a literal rather than a spread: this runs per answer). */
+function withBody(head: Omit<RtspResponse, 'body'>, body: Buffer): RtspResponse {
+  return { statusCode: head.statusCode, reason: head.reason, headers: head.headers, body };
 }
 
 /** Declared body length: a number, null when absent, 'invalid' when unusable or contradictory. */

@@ -32,12 +32,14 @@ export function isSafeRequestUrl(url: string): boolean {
 }
 
 /**
- * Request text: request line, CSeq, User-Agent, then `headers` in order, then the blank line.
+ * Request text: request line, CSeq, User-Agent, then `headers` in order, then Authorization when
+ * given, then the blank line.
  *   ('OPTIONS', 'rtsp://h/s', 1, {}) → 'OPTIONS rtsp://h/s RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: SharpEyesMonitor/1\r\n\r\n'
  */
-export function buildRequest(method: string, url: string, cseq: number, headers: Record<string, string> = {}): string {
+export function buildRequest(method: string, url: string, cseq: number, headers: Record<string, string> = {}, authorization?: string): string {
   const lines = [`${method} ${url} RTSP/1.0`, `CSeq: ${cseq}`, `User-Agent: ${USER_AGENT}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value.replace(/[\r\n]+/g, ' ')}`);
+  if (authorization !== undefined) lines.push(`Authorization: ${authorization.replace(/[\r\n]+/g, ' ')}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
