@@ -58,7 +58,7 @@ export class Scheduler {
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
-  readonly counters = { rounds: 0, claims: 0, written: 0, changes: 0, writeErrors: 0 };
+  readonly counters = { rounds: 0, claims: 0, written: 0, samples: 0, changes: 0, writeErrors: 0 };
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
@@ -208,6 +208,7 @@ export class Scheduler {
       try {
         const seqs = await this.deps.repo.recordRounds(this.workerId, writes);
         this.counters.written += writes.length;
+        for (const w of writes) if (w.sample) this.counters.samples++;
         // Only changes that reached the outage log are announced, each with its log id as seq.
         published = events.filter((e) => seqs.has(e.cameraId)).map((e) => ({ ...e, seq: seqs.get(e.cameraId)! })).sort((a, b) => a.seq - b.seq);
         this.counters.changes += published.length;

@@ -18,6 +18,7 @@ export interface Snapshot {
   rounds: number;
   claims: number;
   written: number;
+  samples: number;
   changes: number;
   writeErrors: number;
   db: DbStats;
@@ -56,18 +57,24 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 
 export const r1 = (v: number) => Math.round(v * 10) / 10;
 
-/** Difference of two DbStats; `writes` sums rows of INSERT/UPDATE/DELETE statements. */
-export function dbDelta(a: DbStats, b: DbStats): { byKind: DbStats; writes: number } {
+/** Difference of two DbStats per statement kind (for the log). */
+export function dbDelta(a: DbStats, b: DbStats): DbStats {
   const byKind: DbStats = {};
-  let writes = 0;
   for (const [kind, end] of Object.entries(b)) {
     const start = a[kind] ?? { n: 0, rows: 0, ms: 0 };
     const d = { n: end.n - start.n, rows: end.rows - start.rows, ms: end.ms - start.ms };
-    if (d.n === 0) continue;
-    byKind[kind] = d;
-    if (/^(INSERT|UPDATE|DELETE)/.test(kind)) writes += d.rows;
+    if (d.n !== 0) byKind[kind] = d;
   }
-  return { byKind, writes };
+  return byKind;
+}
+
+/**
+ * Rows the worker wrote between two snapshots: each claim and each written round update a
+ * camera_checks row, each kept sample is a probe_samples row, each state change an outage-log row
+ * and a cameras row. From the scheduler's counters: one write-back statement carries a whole batch.
+ */
+export function rowsWritten(a: Snapshot, b: Snapshot): number {
+  return b.claims - a.claims + (b.written - a.written) + (b.samples - a.samples) + 2 * (b.changes - a.changes);
 }
 
 export interface Coverage {

@@ -82,6 +82,7 @@ function snapshot(worker: Worker): Snapshot {
     rounds: c.rounds,
     claims: c.claims,
     written: c.written,
+    samples: c.samples,
     changes: c.changes,
     writeErrors: c.writeErrors,
     db: structuredClone(dbStats),

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, sampleOtherLoad, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
-import { cores, coverage, dbDelta, lateRounds, percentile, r1, type FloorResult, type WorkerMessage } from './probe-metrics.js';
+import { cores, coverage, dbDelta, lateRounds, rowsWritten, percentile, r1, type DbStats, type FloorResult, type WorkerMessage } from './probe-metrics.js';
 import { pacingOf, runFloor, runPacedFloor } from './probe-floor.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 
@@ -137,7 +137,7 @@ function windowFigures(
       `${dbServerCpuMsPer1000 !== null ? `; PostgreSQL backends ${dbServerCpuMsPer1000} ms/1000 rounds (${x.db} cores)` : ''}; ` +
       `machine busy ${x.machine} of ${os.cpus().length} cores, ${x.rest} of them other processes (they skew the figures)`);
   }
-  logDb('window', db.byKind, wall);
+  logDb('window', db, wall);
   log(`camera_checks (table + indexes): ${r1(win.tableMb[0])} → ${r1(win.tableMb[1])} MB over the window (vacuum runs on VACUUM_CRON)`);
   log(`scheduler: claims ${end.claims - start.claims}, written ${end.written - start.written}, state changes ${end.changes - start.changes}, write errors ${end.writeErrors - start.writeErrors}`);
   return {
@@ -152,7 +152,7 @@ function windowFigures(
     floorPacedCpuMsPer1000: null as number | null,
     cpuRatioPaced: null as number | null,
     peakRssMb: 0,
-    dbWritesPerSec: r1(db.writes / (wall / 1000)),
+    dbWritesPerSec: r1(rowsWritten(start, end) / (wall / 1000)),
     maxCamerasPerCycle: null as number | null,
     // Beyond the required keys: what the figures are made of.
     workerMainCpuMsPer1000: r1(mainMsPer1000),
@@ -193,7 +193,7 @@ async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, bac
     `${s.notOnline} healthy cameras judged not online`);
   log(`saturation CPU: ${parties}; machine ${x.machine}/${n}; event loop busy ${Math.round(elu * 100)}%; ` +
     `worker ${r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds)} ms/1000 rounds (main thread ${r1(mainMsPerRound * 1000)})`);
-  logDb('saturation', db.byKind, wall);
+  logDb('saturation', db, wall);
   log(`saturation bottleneck: ${bottleneck}`);
   return {
     roundsPerSec: Math.round(rate),
@@ -207,12 +207,12 @@ async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, bac
     latencyP50Ms: r1(s.latencyP50),
     latencyP99Ms: r1(s.latencyP99),
     notOnlineRounds: s.notOnline,
-    dbWritesPerSec: r1(db.writes / (wall / 1000)),
+    dbWritesPerSec: r1(rowsWritten(s.start, s.end) / (wall / 1000)),
     bottleneck,
   };
 }
 
-function logDb(phase: string, byKind: ReturnType<typeof dbDelta>['byKind'], wall: number): void {
+function logDb(phase: string, byKind: DbStats, wall: number): void {
   const parts = Object.entries(byKind).map(([k, v]) => `${k} ×${v.n} ${v.rows} rows ${r1(v.ms / v.n)} ms avg`);
   log(`${phase} statements (${r1(wall / 1000)} s): ${parts.join('; ')}`);
 }

@@ -115,6 +115,66 @@ for (const backend of backendNames()) {
       expect(samples).to.deep.equal([{ camera_id: mine.id, worker_id: 'w1', rtsp_fail: 'timeout' }]);
     });
 
+    it('a claim returns every field typed: dates as Date, null as null, numbers as numbers', async () => {
+      const [first] = await sut.claimDue(db, 'w1', now, 1, 120_000, 0);
+      const until = new Date(now.getTime() + 3_600_000);
+      await db.query(`UPDATE cameras SET maintenance_until = $2, status = 'offline', status_since = $3, status_cause = 'rtsp: timeout' WHERE id = $1`,
+        [first.id, until, new Date(now.getTime() - 1000)]);
+      await db.query(`UPDATE camera_checks SET next_check_at = $2, claimed_by = NULL, health_streak = 2, health_direction = 'better', last_sample_at = $3 WHERE camera_id = $1`,
+        [first.id, new Date(now.getTime() - 5000), new Date(now.getTime() - 60_000)]);
+      const [again] = await sut.claimDue(db, 'w1', now, 1, 120_000, 0);
+      expect(again.id).to.equal(first.id);
+      expect(again).to.deep.include({ status: 'offline', statusCause: 'rtsp: timeout', healthStreak: 2, healthDirection: 'better', pointClass: 1, username: null, passwordEnc: null, onvifUrl: null });
+      expect(again.maintenanceUntil).to.be.instanceOf(Date).and.to.deep.equal(until);
+      expect(again.statusSince!.getTime()).to.equal(now.getTime() - 1000);
+      expect(again.lastSampleAt!.getTime()).to.equal(now.getTime() - 60_000);
+      expect(again.dueAt.getTime()).to.equal(now.getTime() - 5000);
+      expect(again.deviceId).to.be.a('string').with.length(20);
+      const [unsampled] = await sut.claimDue(db, 'w1', now, 1, 120_000, 0);
+      expect(unsampled).to.deep.include({ statusSince: null, lastSampleAt: null, maintenanceUntil: null, healthDirection: null, status: 'unknown' });
+      expect(await sut.claimDue(db, 'w1', new Date(now.getTime() - 10_000), 5, 120_000, 0)).to.deep.equal([]);
+    });
+
+    it('writes every field of a mixed batch and returns the outage-log id of each change', async () => {
+      const [a, b, c] = await sut.claimDue(db, 'w1', now, 3, 120_000, 0);
+      const at = new Date(now.getTime() + 500);
+      const next = new Date(now.getTime() + 60_000);
+      const base = { at, healthDirection: null, latencyMs: 12.5, nextCheckAt: next } as const;
+      const rounds: RoundWrite[] = [
+        // a: goes offline, with a sample of all three checks
+        { ...base, cameraId: a.id, status: 'offline', statusSince: at, cause: 'host down', healthStreak: 0, verdict: 'offline', cameraChanged: true,
+          evidence: { rtsp: { ok: false, kind: 'timeout', detail: '引号 "x" \\ y' } },
+          change: { from: 'unknown', to: 'offline', fromSince: null, town: 'meizhu', network: 'sky' },
+          sample: { verdict: 'offline', rtsp: { ok: false, ms: 5000, fail: 'timeout' }, onvif: { ok: false, ms: 5000, fail: 'timeout' }, tcp: { ok: false, ms: 3000 } } },
+        // b: healthy, nothing kept but the check state
+        { ...base, cameraId: b.id, status: 'unknown', statusSince: null, cause: null, healthStreak: 1, healthDirection: 'better', verdict: 'online', cameraChanged: false, evidence: { onvif: { ok: true } } },
+        // c: a change to online
+        { ...base, cameraId: c.id, status: 'online', statusSince: at, cause: null, healthStreak: 0, verdict: 'online', cameraChanged: true, evidence: null,
+          change: { from: 'unknown', to: 'online', fromSince: new Date(now.getTime() - 7000), town: 'shizi', network: 'ground' } },
+      ];
+      const seqs = await sut.recordRounds('w1', rounds);
+      const log = await db.query<Record<string, unknown>>('SELECT id, camera_id, town_code, network_code, from_status, to_status, at, from_since, cause, evidence, worker_id FROM outage_log ORDER BY id');
+      expect(log.map((r) => r.camera_id)).to.have.members([a.id, c.id]);
+      expect([...seqs.entries()]).to.have.deep.members(log.map((r) => [r.camera_id, r.id]));
+      const rowA = log.find((r) => r.camera_id === a.id)!;
+      expect(rowA).to.deep.include({ town_code: 'meizhu', network_code: 'sky', from_status: 'unknown', to_status: 'offline', from_since: null, cause: 'host down', worker_id: 'w1' });
+      expect(rowA.at).to.deep.equal(at);
+      expect(rowA.evidence).to.deep.equal({ rtsp: { ok: false, kind: 'timeout', detail: '引号 "x" \\ y' } });
+      expect(log.find((r) => r.camera_id === c.id)).to.deep.include({ town_code: 'shizi', network_code: 'ground', from_since: new Date(now.getTime() - 7000), evidence: null });
+      const checks = await db.query<Record<string, unknown>>(
+        'SELECT camera_id, health_streak, health_direction, last_check_at, last_verdict, last_latency_ms, next_check_at, claimed_by, last_sample_at FROM camera_checks WHERE camera_id = ANY($1)', [[a.id, b.id]]);
+      expect(checks.find((r) => r.camera_id === a.id)).to.deep.include({ health_streak: 0, health_direction: null, last_verdict: 'offline', last_latency_ms: 12.5, claimed_by: null, last_check_at: at, next_check_at: next, last_sample_at: at });
+      expect(checks.find((r) => r.camera_id === b.id)).to.deep.include({ health_streak: 1, health_direction: 'better', last_verdict: 'online', last_sample_at: null });
+      const cams = await db.query<{ id: string; status: string; status_since: Date | null; status_cause: string | null }>('SELECT id, status, status_since, status_cause FROM cameras WHERE id = ANY($1)', [[a.id, b.id, c.id]]);
+      expect(cams.find((r) => r.id === b.id)).to.deep.include({ status: 'unknown', status_since: null });
+      expect(cams.find((r) => r.id === c.id)).to.deep.include({ status: 'online', status_since: at, status_cause: null });
+      const samples = await db.query<Record<string, unknown>>('SELECT * FROM probe_samples');
+      expect(samples).to.have.length(1);
+      expect(samples[0]).to.deep.include({ camera_id: a.id, at, worker_id: 'w1', verdict: 'offline', rtsp_ok: false, rtsp_ms: 5000, rtsp_fail: 'timeout',
+        onvif_ok: false, onvif_ms: 5000, onvif_fail: 'timeout', tcp_ok: false, tcp_ms: 3000 });
+      expect(await sut.recordRounds('w1', [])).to.deep.equal(new Map());
+    });
+
     it('prunes samples older than the retention, never the outage log', async () => {
       const [cam] = await sut.claimDue(db, 'w', now, 1, 120_000, 0);
       const old = new Date(now.getTime() - 8 * 86_400_000);
