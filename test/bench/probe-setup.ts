@@ -25,7 +25,10 @@ export interface BenchOptions {
   timeoutMs: number;
   floorRounds: number;
   saturationS: number;
-  /** Probing before the measured window starts (JIT warm-up, first claims and flushes). */
+  /**
+   * Probing before the measured window starts; by default one interval, so the window is steady state:
+   * every camera was probed once (first-round costs such as opening its password are behind it), JIT warm.
+   */
   warmupS: number;
   base: string;
   port: number;
@@ -36,11 +39,11 @@ export interface BenchOptions {
 
 const NUMBERS = {
   cameras: 10_000, duration: 120, interval: 60, concurrency: 500, 'per-host': 2, timeout: 5000,
-  'floor-rounds': 5000, 'saturation-s': 20, warmup: 10, port: 8554,
+  'floor-rounds': 5000, 'saturation-s': 20, warmup: 60, port: 8554,
 } as const;
 
 export const USAGE = `usage: npm run bench:probe -- [--cameras 10000] [--duration 120] [--interval 60] [--concurrency 500]
-  [--per-host 2] [--timeout 5000] [--floor-rounds 5000] [--saturation-s 20 (0 = skip)] [--warmup 10] [--base 127.2.0.1]
+  [--per-host 2] [--timeout 5000] [--floor-rounds 5000] [--saturation-s 20 (0 = skip)] [--warmup S (default: one interval)] [--base 127.2.0.1]
   [--port 8554] [--cold] [--profile DIR (cpu profile of the worker child)]`;
 
 /** Parses argv; throws with every bad option named. */
@@ -68,7 +71,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     timeoutMs: num('timeout', 100),
     floorRounds: num('floor-rounds', 100),
     saturationS: num('saturation-s', 0),
-    warmupS: num('warmup', 0),
+    warmupS: (values as Record<string, unknown>).warmup === undefined ? num('interval', 1) : num('warmup', 0),
     base: (values.base as string | undefined) ?? '127.2.0.1',
     port: num('port', 1),
     cold: values.cold === true,
