@@ -38,28 +38,41 @@ const ALIASES: Record<string, string> = { HEVC: 'H265', AVC: 'H264' };
  */
 export function mediaCodec(formats: string[], rtpmap: Record<string, string>): string | null {
   const first = formats[0];
-  const mapped = first !== undefined ? rtpmap[first] : undefined;
-  const names = Object.values(rtpmap);
-  const name = mapped ?? (first !== undefined ? STATIC_PAYLOADS[first] : undefined) ?? (names.length === 1 ? names[0] : undefined);
+  let name = first !== undefined ? (rtpmap[first] ?? STATIC_PAYLOADS[first]) : undefined;
+  if (name === undefined) {
+    const names = Object.values(rtpmap);
+    if (names.length === 1) name = names[0];
+  }
   if (!name) return null;
   const upper = name.toUpperCase();
   return ALIASES[upper] ?? upper;
 }
 
+const M = 0x6d; // 'm'
+const A = 0x61; // 'a'
+const EQUALS = 0x3d;
+
 /**
  * Parses an SDP body (CRLF or LF). Unknown lines are skipped; media-level attributes belong to the
- * last `m=` line before them.
+ * last `m=` line before them. Lines are found with indexOf and only `m=`/`a=` lines (or lines with
+ * leading white space, trimmed as before) are cut out: this runs on every DESCRIBE answer.
  */
 export function parseSdp(text: string): SdpSummary {
   const summary: SdpSummary = { control: null, media: [] };
-  let current: Omit<SdpMedia, 'codec'> | null = null;
-  const sections: Array<Omit<SdpMedia, 'codec'>> = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
+  let current: SdpMedia | null = null;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const first = text.charCodeAt(start);
+    const next = start;
+    start = end + 1;
+    // Only m= and a= lines matter; anything else is skipped unless white space hides its first letter.
+    if (!(((first === M || first === A) && text.charCodeAt(next + 1) === EQUALS) || isSpace(first))) continue;
+    const line = text.slice(next, end).trim();
     if (line.startsWith('m=')) {
       const [type = '', , , ...formats] = line.slice(2).split(/\s+/);
-      current = { type, formats, rtpmap: {}, control: null };
-      sections.push(current);
+      current = { type, formats, rtpmap: {}, control: null, codec: null };
+      summary.media.push(current);
     } else if (line.startsWith('a=control:')) {
       const control = line.slice('a=control:'.length).trim();
       if (current) current.control = control;
@@ -69,8 +82,13 @@ export function parseSdp(text: string): SdpSummary {
       if (m) current.rtpmap[m[1]] = m[2];
     }
   }
-  summary.media = sections.map((s) => ({ ...s, codec: mediaCodec(s.formats, s.rtpmap) }));
+  for (const media of summary.media) media.codec = mediaCodec(media.formats, media.rtpmap);
   return summary;
+}
+
+/** White space String.prototype.trim would remove at the start of a line (ASCII fast path). */
+function isSpace(code: number): boolean {
+  return code <= 0x20 || (code > 0x7e && /\s/.test(String.fromCharCode(code)));
 }
 
 /** The video sections of a summary, in order. */
