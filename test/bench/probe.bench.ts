@@ -87,7 +87,7 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
     }, started.t0 - Date.now()),
     setTimeout(() => (around.after = outside(sim, backend)), started.t0 + durationMs - Date.now()),
   ];
-  const win = (await worker.next('window', durationMs + graceMs + 60_000)) as Msg<'window'>;
+  const win = (await worker.next('window', 5000 + o.warmupS * 1000 + durationMs + graceMs + 60_000)) as Msg<'window'>;
   timers.forEach(clearTimeout);
   const load = sampler?.stop() ?? [];
   const figures = windowFigures(o, backend, floor, started, win, graceMs, around.before, around.after, load);
