@@ -94,11 +94,12 @@ export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
       answered = true;
       onStep(reader.push(chunk));
     });
-    socket.once('end', () => onStep(reader.end()));
+    // After the verdict the socket is destroyed: its 'close' must not build a failure nobody reads.
+    socket.once('end', () => settled || onStep(reader.end()));
     socket.on('error', (err) =>
-      finish({ ok: false, failure: answered ? { kind: 'protocol', detail: `connection closed after ${reader.bodyBytes} bytes, mid-answer` } : socketFailure(err) }),
+      settled || finish({ ok: false, failure: answered ? { kind: 'protocol', detail: `connection closed after ${reader.bodyBytes} bytes, mid-answer` } : socketFailure(err) }),
     );
-    socket.once('close', () => onStep(reader.end()));
+    socket.once('close', () => settled || onStep(reader.end()));
   });
 }
 

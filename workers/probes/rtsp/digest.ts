@@ -117,11 +117,31 @@ export function digestResponse(p: DigestParams): string {
   const algorithm = (p.algorithm ?? 'MD5').toLowerCase();
   const name = HASHES[algorithm];
   if (!name) throw new Error(`unsupported digest algorithm ${p.algorithm}`);
-  const h = (text: string) => createHash(name).update(text, 'utf8').digest('hex');
-  let ha1 = h(`${p.username}:${p.realm}:${p.password}`);
-  if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce ?? ''}`);
-  const ha2 = p.qop === 'auth-int' ? h(`${p.method}:${p.uri}:${h(p.body ?? '')}`) : h(`${p.method}:${p.uri}`);
-  return p.qop ? h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : h(`${ha1}:${p.nonce}:${ha2}`);
+  let ha1 = cachedHash(name, `${p.username}:${p.realm}:${p.password}`);
+  if (algorithm.endsWith('-sess')) ha1 = hash(name, `${ha1}:${p.nonce}:${p.cnonce ?? ''}`);
+  const ha2 = p.qop === 'auth-int' ? hash(name, `${p.method}:${p.uri}:${hash(name, p.body ?? '')}`) : cachedHash(name, `${p.method}:${p.uri}`);
+  return p.qop ? hash(name, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : hash(name, `${ha1}:${p.nonce}:${ha2}`);
+}
+
+const hash = (name: string, text: string) => createHash(name).update(text, 'utf8').digest('hex');
+
+/**
+ * H(user:realm:pass) and H(method:uri) stay the same for a camera from one check to the next, so they
+ * are computed once (every check answers a challenge, and two of its three hashes were these). The
+ * key holds the password, like the worker's password cache; the map is bounded and never logged.
+ */
+const hashes = new Map<string, string>();
+const HASHES_MAX = 200_000;
+
+function cachedHash(name: string, text: string): string {
+  const key = `${name}\n${text}`;
+  let value = hashes.get(key);
+  if (value === undefined) {
+    value = hash(name, text);
+    if (hashes.size >= HASHES_MAX) hashes.clear();
+    hashes.set(key, value);
+  }
+  return value;
 }
 
 /**

@@ -41,6 +41,18 @@ describe('digestResponse (published vectors)', () => {
     it(name, () => expect(digestResponse(params)).to.equal(expected));
   }
 
+  it('the per-camera hashes it keeps (H(user:realm:pass), H(method:uri)) never answer for other inputs', () => {
+    // Same call twice (the second from the kept hashes), then each input changed alone: each must change the answer.
+    const base = vectors[0][1];
+    expect(digestResponse(base)).to.equal(vectors[0][2]);
+    expect(digestResponse(base)).to.equal(vectors[0][2]);
+    const answers = new Set([vectors[0][2]]);
+    for (const changed of [{ password: 'Circle of Life' }, { username: 'mufasa' }, { realm: 'testrealm@host.co' }, { method: 'POST' }, { uri: '/dir/index.htm' }, { algorithm: 'SHA-256' }]) {
+      answers.add(digestResponse({ ...base, ...changed }));
+    }
+    expect(answers.size).to.equal(7);
+  });
+
   it('algorithm names are case-insensitive; unknown ones throw', () => {
     expect(digestResponse({ ...rfc7616, algorithm: 'md5' })).to.equal('8ca523f5e9506fed4657c9700eebdbec');
     expect(() => digestResponse({ ...rfc7616, algorithm: 'SHA-512-256' })).to.throw(/unsupported/);
