@@ -86,12 +86,8 @@ export function scanXml(xml: string, handler: ScanHandler): void {
     if (lt < 0) break;
     const next = xml.charCodeAt(lt + 1);
     if (next === 0x2f /* / */) {
-      END_TAG.lastIndex = lt;
-      const m = END_TAG.exec(xml);
-      if (!m) throw new XmlSyntaxError('bad end tag');
-      if (open.pop() !== m[1]) throw new XmlSyntaxError(`end tag </${m[1].slice(0, 60)}> does not match the open element`);
+      i = endTag(xml, lt, open);
       handler.close();
-      i = END_TAG.lastIndex;
     } else if (next === 0x21 /* ! */) {
       if (xml.startsWith('<!--', lt)) i = past(xml, '-->', lt + 4, 'comment');
       else if (xml.startsWith('<![CDATA[', lt)) {
@@ -116,6 +112,29 @@ export function scanXml(xml: string, handler: ScanHandler): void {
 }
 
 /**
+ * Reads the end tag at `lt` (it must close the innermost open element); returns the index after it.
+ * The usual case, the expected name then `>` (or white space and `>`), is checked by comparison; any
+ * other text goes through the full pattern, which names the problem.
+ */
+function endTag(xml: string, lt: number, open: string[]): number {
+  const expected = open.length > 0 ? open[open.length - 1] : '';
+  if (expected && xml.startsWith(expected, lt + 2)) {
+    let at = lt + 2 + expected.length;
+    let c = xml.charCodeAt(at);
+    while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) c = xml.charCodeAt(++at);
+    if (c === 0x3e /* > */) {
+      open.pop();
+      return at + 1;
+    }
+  }
+  END_TAG.lastIndex = lt;
+  const m = END_TAG.exec(xml);
+  if (!m) throw new XmlSyntaxError('bad end tag');
+  if (open.pop() !== m[1]) throw new XmlSyntaxError(`end tag </${m[1].slice(0, 60)}> does not match the open element`);
+  return END_TAG.lastIndex;
+}
+
+/**
  * Start tags already read, by their exact text up to the first `>`: a camera sends the same root
  * tag with its 30–50 namespace declarations in every answer, and a fleet has few vendors. Only
  * tags whose parse ended at that first `>` are kept (a quoted `>` makes the key ambiguous); the
@@ -123,6 +142,7 @@ export function scanXml(xml: string, handler: ScanHandler): void {
  */
 const knownTags = new Map<string, { name: string; attributes: Record<string, string>; empty: boolean }>();
 const KNOWN_TAG_MAX_CHARS = 8192;
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 const KNOWN_TAGS_MAX = 512;
 
 /** Reads the start tag at `lt`, reports it (and its end when empty); returns the index after it. */
@@ -151,13 +171,15 @@ function readStartTag(xml: string, lt: number): { tag: { name: string; attribute
   START_NAME.lastIndex = lt + 1;
   const name = START_NAME.exec(xml)?.[0];
   if (!name) throw new XmlSyntaxError('bad start tag');
-  const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+  // Most tags have no attributes: they share one frozen empty object instead of a dictionary each.
+  let attributes: Record<string, string> = NO_ATTRIBUTES;
   let at = START_NAME.lastIndex;
   for (;;) {
     ATTRIBUTE.lastIndex = at;
     const m = ATTRIBUTE.exec(xml);
     if (!m) break;
-    if (m[1] in attributes) throw new XmlSyntaxError(`duplicate attribute ${m[1].slice(0, 60)}`);
+    if (attributes === NO_ATTRIBUTES) attributes = Object.create(null) as Record<string, string>;
+    else if (m[1] in attributes) throw new XmlSyntaxError(`duplicate attribute ${m[1].slice(0, 60)}`);
     const raw = m[2] ?? m[3];
     // Attribute-value normalisation: each line end or tab becomes one space.
     attributes[m[1]] = expandReferences(raw.search(/[\t\n\r]/) < 0 ? raw : raw.replace(/\r\n?|[\t\n]/g, ' '));

@@ -72,6 +72,8 @@ describe('XML scanner (ONVIF reader)', () => {
     ['an XML declaration with encoding and standalone', `<?xml version='1.0' encoding="UTF-8" standalone='yes'?>\n<a/>`],
     ['CDATA with markup inside', '<a><![CDATA[<b>]]]]><![CDATA[>]]></a>'],
     ['non-ASCII names and text', '<设备 名称="雪亮">郎溪</设备>'],
+    ['white space before the > of end tags', '<s:a><s:b>x</s:b \r\n\t></s:a  >'],
+    ['an end tag whose name starts like the open one', '<ab><a>1</a></ab>'],
   ];
   for (const [what, xml] of agreed) {
     it(`agrees with saxes on ${what}`, () => {
@@ -93,6 +95,11 @@ describe('XML scanner (ONVIF reader)', () => {
     ['a reference to a non-character', '<a>&#0;</a>'],
     ['a DOCTYPE inside the root', '<a><!DOCTYPE x></a>'],
     ['a name starting with a digit', '<1a/>'],
+    ['an end tag longer than the open name', '<a><b></bc></a>'],
+    ['an end tag shorter than the open name', '<a><bc></b></a>'],
+    ['an end tag with something after the name', '<a><b></b x></a>'],
+    ['an end tag outside the root', '<a/></a>'],
+    ['an end tag cut off', '<a><b></b'],
   ];
   for (const [what, xml] of refused) {
     it(`refuses ${what}, as saxes does`, () => {
