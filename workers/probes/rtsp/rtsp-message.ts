@@ -63,18 +63,39 @@ export function parseStatusLine(line: string): { statusCode: number; reason: str
  */
 export function parseHeaderLines(lines: string[]): Array<[string, string]> {
   const headers: Array<[string, string]> = [];
-  for (const line of lines) {
-    if (/^[ \t]/.test(line) && headers.length > 0) {
-      const last = headers[headers.length - 1];
-      last[1] = `${last[1]} ${line.trim()}`.trim();
-      continue;
+  for (const line of lines) addHeaderLine(headers, line);
+  return headers;
+}
+
+/** One line of parseHeaderLines' rules. */
+function addHeaderLine(headers: Array<[string, string]>, line: string): void {
+  const first = line.charCodeAt(0);
+  if ((first === 0x20 || first === 0x09) && headers.length > 0) {
+    const last = headers[headers.length - 1];
+    last[1] = `${last[1]} ${line.trim()}`.trim();
+    return;
+  }
+  const colon = line.indexOf(':');
+  if (colon <= 0) return;
+  headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+}
+
+/** parseHeaderLines over the lines of `head` after its first (the status line), without splitting it first. */
+function headerLinesOf(head: string, from: number): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  for (;;) {
+    const nl = head.indexOf('\n', from);
+    if (nl < 0) {
+      addHeaderLine(headers, head.slice(from));
+      break;
     }
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    addHeaderLine(headers, head.slice(from, nl > from && head.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl));
+    from = nl + 1;
   }
   return headers;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Reads one response at a time; create one per exchange, carrying `rest` over to the next. */
 export class RtspResponseReader {
@@ -125,27 +146,31 @@ export class RtspResponseReader {
     if (!this.head || this.bodyLength === 'until-close') return { kind: 'more' };
     const end = this.bodyStart + this.bodyLength;
     if (this.buf.length < end) return { kind: 'more' };
-    return { kind: 'message', message: withBody(this.head, this.buf.subarray(this.bodyStart, end)), rest: this.buf.subarray(end) };
+    const body = this.bodyLength === 0 ? EMPTY : this.buf.subarray(this.bodyStart, end);
+    return { kind: 'message', message: withBody(this.head, body), rest: end === this.buf.length ? EMPTY : this.buf.subarray(end) };
   }
 
   /** Parses the head when complete; returns a step only to report an error or to wait. */
   private parseHead(): ParseStep | null {
+    const buf = this.buf;
     // Tolerate blank lines before the status line (left over from a previous message).
     let offset = 0;
-    while (offset < this.buf.length && (this.buf[offset] === 0x0d || this.buf[offset] === 0x0a)) offset++;
-    const start = this.buf.subarray(offset);
+    while (offset < buf.length && (buf[offset] === 0x0d || buf[offset] === 0x0a)) offset++;
+    const start = offset === 0 ? buf : buf.subarray(offset);
     if (!startsLike(start, PREFIX)) return { kind: 'error', detail: `not an RTSP answer: ${describeStart(start)}` };
     const end = findHeadEnd(start);
     if (!end) return { kind: 'more' };
-    const lines = start.subarray(0, end.index).toString('latin1').split(/\r?\n/);
-    const status = parseStatusLine(lines[0]);
+    const head = start.toString('latin1', 0, end.index);
+    let eol = head.indexOf('\n');
+    if (eol < 0) eol = head.length;
+    const status = parseStatusLine(head.slice(0, eol < head.length && eol > 0 && head.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol));
     if (!status) return { kind: 'error', detail: `malformed status line: ${describeStart(start)}` };
-    const head = { statusCode: status.statusCode, reason: status.reason, headers: parseHeaderLines(lines.slice(1)) };
-    const length = contentLength(head);
+    const parsed = { statusCode: status.statusCode, reason: status.reason, headers: eol < head.length ? headerLinesOf(head, eol + 1) : [] };
+    const length = contentLength(parsed);
     if (length === 'invalid') return { kind: 'error', detail: 'invalid Content-Length' };
-    this.head = head;
+    this.head = parsed;
     this.bodyStart = offset + end.index + end.length;
-    const openEnded = (this.options.bodyWithoutLength ?? ((h) => header(h, 'content-type') !== undefined))(head);
+    const openEnded = (this.options.bodyWithoutLength ?? ((h) => header(h, 'content-type') !== undefined))(parsed);
     this.bodyLength = length ?? (openEnded ? 'until-close' : 0);
     return null;
   }
@@ -158,10 +183,13 @@ function withBody(head: Omit<RtspResponse, 'body'>, body: Buffer): RtspResponse 
 
 /** Declared body length: a number, null when absent, 'invalid' when unusable or contradictory. */
 function contentLength(head: Pick<RtspResponse, 'headers'>): number | null | 'invalid' {
-  const values = headerValues(head, 'content-length');
-  if (values.length === 0) return null;
-  if (!values.every((v) => /^\d{1,10}$/.test(v) && v === values[0])) return 'invalid';
-  return Number(values[0]);
+  let value: string | null = null;
+  for (const [name, v] of head.headers) {
+    if (name.length !== 14 || name.toLowerCase() !== 'content-length') continue;
+    if (!/^\d{1,10}$/.test(v) || (value !== null && v !== value)) return 'invalid';
+    value = v;
+  }
+  return value === null ? null : Number(value);
 }
 
 /** First bytes of a foreign answer, printable, for an operator to recognise (e.g. 'HTTP/1.1 400 Bad Request'). */
