@@ -5,6 +5,7 @@ import path from 'node:path';
 import { rtspProbe as sut } from '../../../workers/probes/rtsp.probe.js';
 import type { ProbeOptions, ProbeTarget } from '../../../workers/probes/types.js';
 import { fixture, probeLeavingNoSocket, RTSP_FIXTURES, startScriptServer, type ReceivedRequest, type Script, type ScriptServer } from '../../support/rtsp-script-server.js';
+import { startStalledListener } from '../../support/stalled-listener.js';
 
 const OPTIONS: ProbeOptions = { timeoutMs: 3000, connectTimeoutMs: 1000 };
 const USER = 'admin';
@@ -187,5 +188,20 @@ describe('rtspProbe authentication (longse 401 fixture and synthetic challenges)
     const { result } = await probe(script, { username: USER, password: PASSWORD });
     expect(result.ok, JSON.stringify(result)).to.equal(true);
     expect(result.facts?.authScheme).to.equal('basic');
+  });
+});
+
+describe('rtspProbe when the TCP connection never completes', () => {
+  it('is a timeout named for the connection, at the connect limit', async () => {
+    const stalled = await startStalledListener();
+    try {
+      const started = performance.now();
+      const result = await sut({ url: `rtsp://127.0.0.1:${stalled.port}/Streaming/Channels/101` }, { timeoutMs: 3000, connectTimeoutMs: 200 });
+      expect(result.ok).to.equal(false);
+      expect(result.failure).to.deep.equal({ kind: 'timeout', detail: 'no TCP connection within 200 ms' });
+      expect(performance.now() - started).to.be.within(190, 2000);
+    } finally {
+      await stalled.close();
+    }
   });
 });

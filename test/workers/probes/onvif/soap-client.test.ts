@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { postSoap, soapEnvelope, type SoapCall } from '../../../../workers/probes/onvif/soap-client.js';
+import { startStalledListener } from '../../../support/stalled-listener.js';
 
 /** A raw TCP server on port 0 whose connection handler scripts the answer; tracks its sockets. */
 async function rawServer(onConnection: (socket: Socket) => void) {
@@ -112,6 +113,37 @@ describe('onvif/soap-client postSoap', () => {
     sut = await rawServer(() => undefined);
     const result = await postSoap(call(sut.url, { deadline: performance.now() - 1 }));
     expect(!result.ok && result.failure.kind).to.equal('timeout');
+  });
+
+  it('a connect that never completes is a timeout named for the connection, at the connect limit', async () => {
+    const stalled = await startStalledListener();
+    try {
+      const started = performance.now();
+      const result = await postSoap(call(new URL(`http://127.0.0.1:${stalled.port}/onvif/device_service`), { connectTimeoutMs: 200, deadline: started + 3000 }));
+      expect(!result.ok && result.failure).to.deep.equal({ kind: 'timeout', detail: 'no TCP connection within 200 ms' });
+      expect(performance.now() - started).to.be.within(190, 2000);
+    } finally {
+      await stalled.close();
+    }
+  });
+
+  it('when the connect limit reaches past the deadline, the deadline names the failure', async () => {
+    const stalled = await startStalledListener();
+    try {
+      const result = await postSoap(call(new URL(`http://127.0.0.1:${stalled.port}/onvif/device_service`), { connectTimeoutMs: 5000, deadline: performance.now() + 200 }));
+      expect(!result.ok && result.failure.kind).to.equal('timeout');
+      expect(!result.ok && result.failure.detail).to.match(/^no complete answer within (19[0-9]|200) ms$/);
+    } finally {
+      await stalled.close();
+    }
+  });
+
+  it('a connection made in time but an answer that never comes is timed by the deadline, not the connect limit', async () => {
+    sut = await rawServer(() => undefined);
+    const started = performance.now();
+    const result = await postSoap(call(sut.url, { connectTimeoutMs: 100, deadline: started + 400 }));
+    expect(!result.ok && result.failure).to.deep.equal({ kind: 'timeout', detail: 'no complete answer within 400 ms' });
+    expect(performance.now() - started).to.be.within(390, 2000);
   });
 
   it('a refused connection is refused', async () => {
