@@ -3,6 +3,7 @@
  * (MD5, MD5-sess, SHA-256, SHA-256-sess; with and without qop) and RFC 7617 Basic.
  */
 import { createHash } from 'node:crypto';
+import { isSpace } from '../chars.js';
 import { randomNonce } from '../random-bytes.js';
 
 /** One challenge; scheme and parameter names lower-cased, values unquoted. */
@@ -30,13 +31,6 @@ function readQuoted(s: string, i: number): [string, number] {
     }
   }
   return [out + s.slice(run, i), i + 1];
-}
-
-const WHITESPACE = /\s/;
-
-/** `\s` as in a regular expression, without one for the ASCII characters a header is made of. */
-function isSpace(c: number): boolean {
-  return c < 0x80 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : WHITESPACE.test(String.fromCharCode(c));
 }
 
 const isSpaceOrComma = (c: number) => c === 0x2c || isSpace(c);

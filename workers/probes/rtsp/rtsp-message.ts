@@ -89,11 +89,14 @@ function headerLinesOf(head: string, from: number): Array<[string, string]> {
       addHeaderLine(headers, head.slice(from));
       break;
     }
-    addHeaderLine(headers, head.slice(from, nl > from && head.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl));
+    addHeaderLine(headers, lineBefore(head, from, nl));
     from = nl + 1;
   }
   return headers;
 }
+
+/** The line from `from` to the line feed at `nl`, without a carriage return before it (as split(/\r?\n/) cut it). */
+const lineBefore = (text: string, from: number, nl: number) => text.slice(from, nl > from && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl);
 
 const EMPTY = Buffer.alloc(0);
 
@@ -161,11 +164,10 @@ export class RtspResponseReader {
     const end = findHeadEnd(start);
     if (!end) return { kind: 'more' };
     const head = start.toString('latin1', 0, end.index);
-    let eol = head.indexOf('\n');
-    if (eol < 0) eol = head.length;
-    const status = parseStatusLine(head.slice(0, eol < head.length && eol > 0 && head.charCodeAt(eol - 1) === 0x0d ? eol - 1 : eol));
+    const eol = head.indexOf('\n');
+    const status = parseStatusLine(eol < 0 ? head : lineBefore(head, 0, eol));
     if (!status) return { kind: 'error', detail: `malformed status line: ${describeStart(start)}` };
-    const parsed = { statusCode: status.statusCode, reason: status.reason, headers: eol < head.length ? headerLinesOf(head, eol + 1) : [] };
+    const parsed = { statusCode: status.statusCode, reason: status.reason, headers: eol < 0 ? [] : headerLinesOf(head, eol + 1) };
     const length = contentLength(parsed);
     if (length === 'invalid') return { kind: 'error', detail: 'invalid Content-Length' };
     this.head = parsed;

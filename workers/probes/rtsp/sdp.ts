@@ -2,6 +2,8 @@
  * Just enough SDP (RFC 8866) to tell whether a stream carries video and with which codec.
  */
 
+import { isSpace } from '../chars.js';
+
 /** One `m=` section. */
 export interface SdpMedia {
   /** 'video', 'audio', 'application', or whatever the device wrote (`application/TP-LINK`). */
@@ -84,11 +86,6 @@ export function parseSdp(text: string): SdpSummary {
   }
   for (const media of summary.media) media.codec = mediaCodec(media.formats, media.rtpmap);
   return summary;
-}
-
-/** White space String.prototype.trim would remove at the start of a line (ASCII fast path). */
-function isSpace(code: number): boolean {
-  return code <= 0x20 || (code > 0x7e && /\s/.test(String.fromCharCode(code)));
 }
 
 /** The video sections of a summary, in order. */
