@@ -75,14 +75,13 @@ export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
     // first watches the connection; if the socket is connected by then and the answer still
     // outstanding, it is armed once more for the rest of the deadline. When both limits coincide, the
     // deadline names the failure.
-    const started = performance.now();
     const connectLimit = Math.min(call.connectTimeoutMs, remaining);
     let connected = false;
     const expire = () => {
       if (!connected && connectLimit < remaining) {
         return finish({ ok: false, failure: { kind: 'timeout', detail: `no TCP connection within ${call.connectTimeoutMs} ms` } });
       }
-      const left = started + remaining - performance.now();
+      const left = call.deadline - performance.now();
       if (connected && left >= 1) {
         timer = setTimeout(expire, left);
         return;
