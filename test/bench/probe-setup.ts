@@ -39,6 +39,7 @@ export interface BenchOptions {
 
 const NUMBERS = {
   cameras: 10_000, duration: 120, interval: 60, concurrency: 500, 'per-host': 2, timeout: 5000,
+  // warmup: its default is the interval (see parseOptions); 60 matches the default interval.
   'floor-rounds': 5000, 'saturation-s': 20, warmup: 60, port: 8554,
 } as const;
 
@@ -55,23 +56,24 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: { ...spec, base: { type: 'string' }, cold: { type: 'boolean' }, profile: { type: 'string' } },
   });
   const problems: string[] = [];
-  const num = (key: keyof typeof NUMBERS, min: number): number => {
+  const num = (key: keyof typeof NUMBERS, min: number, fallback: number = NUMBERS[key]): number => {
     const raw = (values as Record<string, string | undefined>)[key];
-    if (raw === undefined) return NUMBERS[key];
+    if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min) problems.push(`--${key}: must be an integer ≥ ${min}, got "${raw}"`);
     return n;
   };
+  const intervalS = num('interval', 1);
   const options: BenchOptions = {
     cameras: num('cameras', 1),
     durationS: num('duration', 1),
-    intervalS: num('interval', 1),
+    intervalS,
     concurrency: num('concurrency', 1),
     perHost: num('per-host', 1),
     timeoutMs: num('timeout', 100),
     floorRounds: num('floor-rounds', 100),
     saturationS: num('saturation-s', 0),
-    warmupS: (values as Record<string, unknown>).warmup === undefined ? num('interval', 1) : num('warmup', 0),
+    warmupS: num('warmup', 0, intervalS),
     base: (values.base as string | undefined) ?? '127.2.0.1',
     port: num('port', 1),
     cold: values.cold === true,

@@ -27,7 +27,10 @@ import { cores, coverage, dbDelta, lateRounds, rowsWritten, percentile, r1, type
 import { pacingOf, runFloor, runPacedFloor } from './probe-floor.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 
-/** The full-speed floor runs this many times --floor-rounds; the paced one runs --floor-rounds (at the worker's rate). */
+/**
+ * The full-speed floor runs this many times --floor-rounds (≈ 10 s: a 3-s run swung ±20 % between runs);
+ * the paced one runs --floor-rounds at the worker's rate.
+ */
 const FULL_SPEED_FLOOR_FACTOR = 4;
 
 type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
@@ -87,7 +90,7 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
     }, started.t0 - Date.now()),
     setTimeout(() => (around.after = outside(sim, backend)), started.t0 + durationMs - Date.now()),
   ];
-  const win = (await worker.next('window', 5000 + o.warmupS * 1000 + durationMs + graceMs + 60_000)) as Msg<'window'>;
+  const win = (await worker.next('window', started.t0 - Date.now() + durationMs + graceMs + 60_000)) as Msg<'window'>;
   timers.forEach(clearTimeout);
   const load = sampler?.stop() ?? [];
   const figures = windowFigures(o, backend, floor, started, win, graceMs, around.before, around.after, load);
@@ -251,7 +254,6 @@ async function main(): Promise<number> {
     log(`simulator: ${o.cameras} cameras from ${o.base}:${o.port} ready in ${sim.startMs} ms (control ${sim.control})`);
     const cameras = (await (await fetch(`${sim.control}/cameras`)).json()) as SimCamera[];
     await setupDatabase(config, cameras, o.cold);
-    // Full speed, four times --floor-rounds (≈ 10 s): a 3-s run swung by ±20 % between runs.
     const floor = await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency);
     const { figures, pacing } = await runWorker(sim, o, dataDir, backend, floor, children);
     const paced = await runPacedFloor(sim, o, pacing);
