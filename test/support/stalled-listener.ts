@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { SYSTEM_PYTHON } from './gst-rtsp.js';
 
 const SCRIPT = `
 import socket, sys
@@ -32,7 +33,7 @@ export interface StalledListener {
 }
 
 export function startStalledListener(): Promise<StalledListener> {
-  const child = spawn('/usr/bin/python3', ['-c', SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(SYSTEM_PYTHON, ['-c', SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
