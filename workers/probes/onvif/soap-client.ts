@@ -90,16 +90,20 @@ export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
     };
     let timer = setTimeout(expire, connectLimit);
     let answered = false;
+    let request: Buffer;
     try {
+      request = requestBytes(call);
       socket = connect(call.url, secure);
-      socket.write(requestBytes(call));
     } catch (err) {
       finish({ ok: false, failure: { kind: 'error', detail: `request not sent: ${(err as Error).message}` } });
       return;
     }
     socket.setNoDelay(true);
+    // Written once connected: a write queued on a connecting socket takes the stream's pending-write
+    // path, which cost ~15 µs of CPU per request more than a write on an open socket (bench:probe).
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       connected = true;
+      socket!.write(request);
     });
     socket.on('data', (chunk: Buffer) => {
       answered = true;
