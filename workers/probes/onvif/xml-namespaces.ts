@@ -72,15 +72,10 @@ export function uriOf(scopes: Scopes, prefix: string): string {
   return uri;
 }
 
-/** Opens the element's scope: a new frame when it declares namespaces. */
+/** Opens the scope of the element at `depth`, which declares namespaces (`xmlns`, `xmlns:p`) in `attributes`. */
 export function enterScope(scopes: Scopes, depth: number, attributes: Record<string, string>): void {
-  for (const name in attributes) {
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      scopes.frames.push({ depth, attrs: attributes });
-      scopes.cache.clear();
-      return;
-    }
-  }
+  scopes.frames.push({ depth, attrs: attributes });
+  scopes.cache.clear();
 }
 
 /** Closes the scope of the element at `depth`. */

@@ -136,25 +136,40 @@ function endTag(xml: string, lt: number, open: string[]): number {
 
 /**
  * Start tags already read, by their exact text up to the first `>`: a camera sends the same root
- * tag with its 30–50 namespace declarations in every answer, and a fleet has few vendors. Only
+ * tag with its 30–50 namespace declarations in every answer, a fleet has few vendors, and the
+ * short tags (`<tt:Hour>`) repeat in every answer — a lookup costs less than the patterns. Only
  * tags whose parse ended at that first `>` are kept (a quoted `>` makes the key ambiguous); the
- * attribute objects are frozen, as several parses share them.
+ * attribute objects are frozen, as several parses share them (and so are their names: handlers may
+ * key their own per-tag work on the attributes object).
+ * A long tag is looked up by its length and tail and then compared whole: hashing a 2-KB root tag
+ * for the map cost more than comparing it.
  */
-const knownTags = new Map<string, { name: string; attributes: Record<string, string>; empty: boolean }>();
+interface KnownTag {
+  text: string;
+  name: string;
+  attributes: Record<string, string>;
+  empty: boolean;
+}
+const knownTags = new Map<string, KnownTag>();
 const KNOWN_TAG_MAX_CHARS = 8192;
-const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+const LONG_TAG_CHARS = 128;
+const LONG_TAG_TAIL = 48;
+/** The attributes of every start tag without attributes (one shared, frozen object). */
+export const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 const KNOWN_TAGS_MAX = 512;
 
 /** Reads the start tag at `lt`, reports it (and its end when empty); returns the index after it. */
 function startTag(xml: string, lt: number, open: string[], handler: ScanHandler): number {
   const gt = xml.indexOf('>', lt);
-  const key = gt > lt && gt - lt < KNOWN_TAG_MAX_CHARS && gt - lt > 64 ? xml.slice(lt, gt + 1) : undefined;
+  const text = gt > lt && gt - lt < KNOWN_TAG_MAX_CHARS ? xml.slice(lt, gt + 1) : undefined;
+  const key = text !== undefined && text.length > LONG_TAG_CHARS ? `${text.length}:${xml.slice(gt + 1 - LONG_TAG_TAIL, gt + 1)}` : text;
   let tag = key === undefined ? undefined : knownTags.get(key);
+  if (tag && tag.text !== text) tag = undefined;
   let end = gt + 1;
   if (!tag) {
     const read = readStartTag(xml, lt);
-    tag = read.tag;
     end = read.end;
+    tag = { text: text ?? '', name: read.name, attributes: read.attributes, empty: read.empty };
     if (key !== undefined && end === gt + 1) {
       if (knownTags.size >= KNOWN_TAGS_MAX) knownTags.clear();
       Object.freeze(tag.attributes);
@@ -167,7 +182,7 @@ function startTag(xml: string, lt: number, open: string[], handler: ScanHandler)
   return end;
 }
 
-function readStartTag(xml: string, lt: number): { tag: { name: string; attributes: Record<string, string>; empty: boolean }; end: number } {
+function readStartTag(xml: string, lt: number): { name: string; attributes: Record<string, string>; empty: boolean; end: number } {
   START_NAME.lastIndex = lt + 1;
   const name = START_NAME.exec(xml)?.[0];
   if (!name) throw new XmlSyntaxError('bad start tag');
@@ -188,5 +203,5 @@ function readStartTag(xml: string, lt: number): { tag: { name: string; attribute
   START_END.lastIndex = at;
   const end = START_END.exec(xml);
   if (!end) throw new XmlSyntaxError(`bad start tag <${name.slice(0, 60)}>`);
-  return { tag: { name, attributes, empty: end[1] === '/' }, end: START_END.lastIndex };
+  return { name, attributes, empty: end[1] === '/', end: START_END.lastIndex };
 }

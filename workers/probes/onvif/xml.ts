@@ -1,4 +1,4 @@
-import { scanXml, XmlSyntaxError } from './xml-scanner.js';
+import { NO_ATTRIBUTES as NO_SCANNED_ATTRIBUTES, scanXml, XmlSyntaxError } from './xml-scanner.js';
 import { enterScope, leaveScope, uriOf, type Scopes } from './xml-namespaces.js';
 
 export { NS, WELL_KNOWN_PREFIXES } from './xml-namespaces.js';
@@ -41,18 +41,59 @@ export const MAX_DEPTH = 128;
 /** Shared by every element without attributes of its own (most of them); never written to. */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-function toElement(name: string, attributes: Record<string, string>, scope: Scopes): XmlElement {
-  let attrs = NO_ATTRIBUTES;
-  for (const key in attributes) {
-    if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
-    if (attrs === NO_ATTRIBUTES) attrs = {};
-    const colon = key.indexOf(':');
-    // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
-    attrs[colon < 0 ? key : `{${uriOf(scope, key.slice(0, colon))}}${key.slice(colon + 1)}`] = attributes[key];
+/** What a start tag's attributes hold apart from their values: namespace declarations, and the other names. */
+interface AttributeNames {
+  declares: boolean;
+  plain: string[];
+}
+
+/**
+ * Per attributes object, computed once: the scanner hands the same frozen object for every repeat
+ * of a tag, and walking a root's 30–50 declarations on every answer (twice) cost more than the
+ * rest of the element.
+ */
+const attributeNames = new WeakMap<Record<string, string>, AttributeNames>();
+const NO_NAMES: AttributeNames = { declares: false, plain: [] };
+
+function namesOf(attributes: Record<string, string>): AttributeNames {
+  if (attributes === NO_SCANNED_ATTRIBUTES) return NO_NAMES;
+  let names = attributeNames.get(attributes);
+  if (!names) {
+    names = { declares: false, plain: [] };
+    for (const key in attributes) {
+      if (key === 'xmlns' || key.startsWith('xmlns:')) names.declares = true;
+      else names.plain.push(key);
+    }
+    attributeNames.set(attributes, names);
   }
-  const colon = name.indexOf(':');
-  const ns = uriOf(scope, colon < 0 ? '' : name.slice(0, colon));
-  return { ns, local: colon < 0 ? name : name.slice(colon + 1), attrs, children: [], text: '' };
+  return names;
+}
+
+/** `p:local` → ['p', 'local'], `local` → ['', 'local']; element names repeat, so the split is kept. */
+const splitNames = new Map<string, [prefix: string, local: string]>();
+const SPLIT_NAMES_MAX = 1024;
+
+function splitName(name: string): [prefix: string, local: string] {
+  let split = splitNames.get(name);
+  if (!split) {
+    const colon = name.indexOf(':');
+    split = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];
+    if (splitNames.size >= SPLIT_NAMES_MAX) splitNames.clear();
+    splitNames.set(name, split);
+  }
+  return split;
+}
+
+function toElement(name: string, attributes: Record<string, string>, plain: string[], scope: Scopes): XmlElement {
+  let attrs = NO_ATTRIBUTES;
+  for (const key of plain) {
+    if (attrs === NO_ATTRIBUTES) attrs = {};
+    const [prefix, local] = splitName(key);
+    // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
+    attrs[prefix === '' ? key : `{${uriOf(scope, prefix)}}${local}`] = attributes[key];
+  }
+  const [prefix, local] = splitName(name);
+  return { ns: uriOf(scope, prefix), local, attrs, children: [], text: '' };
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -71,8 +112,9 @@ export function parseXml(input: string | Uint8Array): XmlElement {
     scanXml(text, {
       open(name, attributes) {
         if (stack.length >= MAX_DEPTH) throw new XmlProtocolError(`XML nested deeper than ${MAX_DEPTH} levels`);
-        enterScope(scopes, stack.length, attributes);
-        const element = toElement(name, attributes, scopes);
+        const names = namesOf(attributes);
+        if (names.declares) enterScope(scopes, stack.length, attributes);
+        const element = toElement(name, attributes, names.plain, scopes);
         if (stack.length > 0) stack[stack.length - 1].children.push(element);
         else root = element;
         stack.push(element);

@@ -74,12 +74,19 @@ describe('XML scanner (ONVIF reader)', () => {
     ['non-ASCII names and text', '<设备 名称="雪亮">郎溪</设备>'],
     ['white space before the > of end tags', '<s:a><s:b>x</s:b \r\n\t></s:a  >'],
     ['an end tag whose name starts like the open one', '<ab><a>1</a></ab>'],
+    ['repeated tags with a quoted > (never taken from the tag cache)', '<r><a x="1>2"/><a x="1>2"/><a x="1>3"/><a x="1>2" y="0"/></r>'],
   ];
   for (const [what, xml] of agreed) {
     it(`agrees with saxes on ${what}`, () => {
       expect(eventsOf(xml)).to.deep.equal(saxesEventsOf(xml));
     });
   }
+
+  it('tells apart long tags of the same length and ending (a cached tag is compared whole)', () => {
+    const tail = `tail="${'t'.repeat(80)}"`;
+    const documents = ['a', 'b', 'c'].map((c) => `<r xmlns:${c}="urn:${c.repeat(200)}" ${tail}><${c}:x/></r>`);
+    for (const xml of [...documents, ...documents.reverse()]) expect(eventsOf(xml), xml.slice(0, 20)).to.deep.equal(saxesEventsOf(xml));
+  });
 
   const refused: Array<[string, string]> = [
     ['a mismatched end tag', '<a><b></c></a>'],
