@@ -2,7 +2,7 @@
  * HTTP-style authentication for RTSP: WWW-Authenticate parsing, RFC 2617 / RFC 7616 Digest
  * (MD5, MD5-sess, SHA-256, SHA-256-sess; with and without qop) and RFC 7617 Basic.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { isSpace } from '../chars.js';
 import { randomNonce } from '../random-bytes.js';
 
@@ -117,7 +117,8 @@ export function digestResponse(p: DigestParams): string {
   return p.qop ? hash(name, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : hash(name, `${ha1}:${p.nonce}:${ha2}`);
 }
 
-const hash = (name: string, text: string) => createHash(name).update(text, 'utf8').digest('hex');
+// One-shot hashing: half the CPU of createHash().update().digest() for inputs this small.
+const hash = (name: string, text: string) => oneShotHash(name, text, 'hex');
 
 /**
  * H(user:realm:pass) and H(method:uri) stay the same for a camera from one check to the next, so they
