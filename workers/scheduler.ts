@@ -9,6 +9,7 @@ import type { ProbeRegistry } from './probes/index.js';
 import { evaluateRound } from './evaluate.js';
 import { HostGate } from './host-gate.js';
 import { PasswordCache } from './password-cache.js';
+import { parsedUrl } from './probes/parsed-url.js';
 import { runRound } from './runner.js';
 
 export interface SchedulerDeps {
@@ -225,11 +226,7 @@ export class Scheduler {
 
 /** Fairness key: the device's host, so an NVR's channels share its connection budget. */
 function hostOf(camera: ClaimedCamera): string {
-  try {
-    return new URL((camera.rtspUrl ?? camera.onvifUrl)!).hostname;
-  } catch {
-    return camera.id;
-  }
+  return parsedUrl((camera.rtspUrl ?? camera.onvifUrl)!)?.hostname ?? camera.id;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Credentials } from './rtsp/digest.js';
+import { parsedUrl } from './parsed-url.js';
 import { elapsed } from './socket-failure.js';
 import {
   GET_DEVICE_INFORMATION,
@@ -87,15 +88,14 @@ async function deviceIdentity(ctx: ExchangeContext, creds: Credentials | null, o
 }
 
 function contextFor(target: ProbeTarget, options: Parameters<Probe>[1], start: number): ExchangeContext | null {
-  let url: URL;
-  try {
-    url = new URL(target.url);
-  } catch {
-    return null;
+  let url = parsedUrl(target.url);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
+  if (url.username || url.password) {
+    const bare = new URL(url.href);
+    bare.username = '';
+    bare.password = '';
+    url = bare;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  url.username = '';
-  url.password = '';
   return {
     url,
     deadline: start + options.timeoutMs,

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { parsedUrl } from './parsed-url.js';
 import { elapsed, socketFailure } from './socket-failure.js';
 import type { Probe, ProbeResult } from './types.js';
 
@@ -6,14 +7,10 @@ const DEFAULT_PORTS: Record<string, number> = { 'rtsp:': 554, 'rtsps:': 322, 'ht
 
 /** host and port of an endpoint URL; tcp://host:port, or the scheme's default port. */
 export function endpointOf(url: string): { host: string; port: number } | null {
-  try {
-    const parsed = new URL(url);
-    const port = parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol];
-    if (!parsed.hostname || !port) return null;
-    return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
-  } catch {
-    return null;
-  }
+  const parsed = parsedUrl(url);
+  const port = parsed && (parsed.port ? Number(parsed.port) : DEFAULT_PORTS[parsed.protocol]);
+  if (!parsed?.hostname || !port) return null;
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
 /** TCP reachability: connect, measure, close. Tells "host down" (unreachable/timeout) from "service down" (refused). */

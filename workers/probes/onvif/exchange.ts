@@ -25,7 +25,7 @@ export const GET_DEVICE_INFORMATION = deviceOperation('GetDeviceInformation');
 
 /** Per-probe settings shared by every call. */
 export interface ExchangeContext {
-  url: URL;
+  url: Readonly<URL>;
   deadline: number;
   connectTimeoutMs: number;
   maxResponseBytes: number;

@@ -23,7 +23,7 @@ export const SOAP12_ENVELOPE_NS = 'http://www.w3.org/2003/05/soap-envelope';
 /** One request: where, what, and the limits that bound it. */
 export interface SoapCall {
   /** Device service URL without userinfo. */
-  url: URL;
+  url: Readonly<URL>;
   /** SOAP action URI, sent as the `action` parameter of Content-Type. */
   action: string;
   /** Complete envelope (see soapEnvelope). */
@@ -118,7 +118,7 @@ export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
   });
 }
 
-function connect(url: URL, secure: boolean): net.Socket {
+function connect(url: Readonly<URL>, secure: boolean): net.Socket {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port ? Number(url.port) : secure ? 443 : 80;
   // Cameras mostly carry self-signed certificates; what we send is a digest, never the password.
