@@ -20,6 +20,8 @@ interface Session {
   cseq: number;
   authorizer: Authorizer | null;
   facts: ProbeFacts;
+  /** The Server header as last sent (facts.server is its printable form). */
+  server?: string;
 }
 
 const fail = (kind: ProbeFailure['kind'], detail: string): Verdict => ({ ok: false, failure: { kind, detail } });
@@ -30,7 +32,8 @@ async function send(s: Session, method: string, extra: Record<string, string>, r
   const outcome = await s.conn.exchange(buildRequest(method, s.url, s.cseq++, extra, authorization), reader);
   if (outcome.ok) {
     const server = header(outcome.value, 'server');
-    if (server) s.facts.server = printable(server);
+    // The same Server text comes with every answer: cleaned once.
+    if (server && server !== s.server) s.facts.server = printable((s.server = server));
     s.facts.statusCode = outcome.value.statusCode;
   }
   return outcome;

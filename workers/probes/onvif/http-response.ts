@@ -24,6 +24,11 @@ const PREFIX = Buffer.from('HTTP/');
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: |$)/;
 const MORE: HttpStep = { kind: 'more' };
 
+/** text[from, to) without the CR of a CRLF line end. */
+function lineOf(text: string, from: number, to: number): string {
+  return text.slice(from, to > from && text.charCodeAt(to - 1) === 13 ? to - 1 : to);
+}
+
 const malformed = (what: string): HttpStep => ({ kind: 'failed', failure: { kind: 'protocol', detail: `malformed HTTP answer (${what})` } });
 
 /**
@@ -76,18 +81,23 @@ export class HttpResponseReader {
     const end = findHeadEnd(this.buf);
     if (!end) return this.buf.length > MAX_HEAD_BYTES ? malformed('header overflow') : MORE;
     if (end.index > MAX_HEAD_BYTES) return malformed('header overflow');
-    const lines = this.buf.toString('latin1', 0, end.index).split(/\r?\n/);
+    const text = this.buf.toString('latin1', 0, end.index);
     this.buf = this.buf.subarray(end.index + end.length);
-    const m = STATUS_LINE.exec(lines[0]);
+    // Lines end in LF or CRLF; walked by index rather than split into an array of lines.
+    let eol = text.indexOf('\n');
+    const m = STATUS_LINE.exec(lineOf(text, 0, eol < 0 ? text.length : eol));
     if (!m) return malformed('status line');
     const status = Number(m[1]);
     if (status < 200) return undefined; // 100 Continue and other interim answers
     const headers: HttpHeaders = {};
-    for (let i = 1; i < lines.length; i++) {
-      const colon = lines[i].indexOf(':');
-      if (colon <= 0) return malformed('header line');
-      const name = lines[i].slice(0, colon).trim().toLowerCase();
-      const value = lines[i].slice(colon + 1).trim();
+    while (eol >= 0) {
+      const from = eol + 1;
+      eol = text.indexOf('\n', from);
+      const to = eol < 0 ? text.length : eol;
+      const colon = text.indexOf(':', from);
+      if (colon <= from || colon >= to) return malformed('header line');
+      const name = text.slice(from, colon).trim().toLowerCase();
+      const value = text.slice(colon + 1, to).trim();
       const had = headers[name];
       headers[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
     }

@@ -37,10 +37,15 @@ export function isSafeRequestUrl(url: string): boolean {
  *   ('OPTIONS', 'rtsp://h/s', 1, {}) → 'OPTIONS rtsp://h/s RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: SharpEyesMonitor/1\r\n\r\n'
  */
 export function buildRequest(method: string, url: string, cseq: number, headers: Record<string, string> = {}, authorization?: string): string {
-  const lines = [`${method} ${url} RTSP/1.0`, `CSeq: ${cseq}`, `User-Agent: ${USER_AGENT}`];
-  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value.replace(/[\r\n]+/g, ' ')}`);
-  if (authorization !== undefined) lines.push(`Authorization: ${authorization.replace(/[\r\n]+/g, ' ')}`);
-  return `${lines.join('\r\n')}\r\n\r\n`;
+  let text = `${method} ${url} RTSP/1.0\r\nCSeq: ${cseq}\r\nUser-Agent: ${USER_AGENT}\r\n`;
+  for (const name in headers) text += `${name}: ${oneLine(headers[name])}\r\n`;
+  if (authorization !== undefined) text += `Authorization: ${oneLine(authorization)}\r\n`;
+  return `${text}\r\n`;
+}
+
+/** A header value on one line: runs of CR/LF become one space (no header injection). */
+function oneLine(value: string): string {
+  return value.indexOf('\r') < 0 && value.indexOf('\n') < 0 ? value : value.replace(/[\r\n]+/g, ' ');
 }
 
 /** Printable, bounded text from a device (Server header, reason phrase) for facts and details. */
