@@ -12,8 +12,10 @@ export function startsLike(buf: Buffer, prefix: Buffer): boolean {
 /** Index and length of the blank line ending the head (CRLFCRLF, or bare LFLF from sloppy servers). */
 export function findHeadEnd(buf: Buffer): { index: number; length: number } | null {
   const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
+  // An earlier LFLF can only lie before the CRLFCRLF: searching the whole buffer for '\n\n' (a body of
+  // pretty-printed XML or SDP) cost more than parsing the head.
+  const lf = (crlf < 0 ? buf : buf.subarray(0, crlf)).indexOf('\n\n');
   if (crlf < 0 && lf < 0) return null;
-  if (lf >= 0 && (crlf < 0 || lf < crlf)) return { index: lf, length: 2 };
+  if (lf >= 0) return { index: lf, length: 2 };
   return { index: crlf, length: 4 };
 }
