@@ -48,18 +48,16 @@ export function evaluateRound(
     evidence: outcome.evidence,
     nextCheckAt: new Date(next),
     cameraChanged: t.change !== null || cause !== camera.statusCause,
-    ...(t.change ? { change: { ...t.change, fromSince: camera.statusSince, town: camera.town, network: camera.network } } : {}),
-    ...(keepSample
-      ? {
-          sample: {
-            verdict: observation.verdict,
-            ...(rtsp ? { rtsp: { ok: rtsp.ok, ms: rtsp.latencyMs, fail: rtsp.failureKind ?? null } } : {}),
-            ...(onvif ? { onvif: { ok: onvif.ok, ms: onvif.latencyMs, fail: onvif.failureKind ?? null } } : {}),
-            ...(tcp ? { tcp: { ok: tcp.ok, ms: tcp.latencyMs } } : {}),
-          },
-        }
-      : {}),
   };
+  // Optional fields set only when present (not spread from conditional literals: this runs per round).
+  if (t.change) write.change = { from: t.change.from, to: t.change.to, fromSince: camera.statusSince, town: camera.town, network: camera.network };
+  if (keepSample) {
+    const sample: NonNullable<RoundWrite['sample']> = { verdict: observation.verdict };
+    if (rtsp) sample.rtsp = { ok: rtsp.ok, ms: rtsp.latencyMs, fail: rtsp.failureKind ?? null };
+    if (onvif) sample.onvif = { ok: onvif.ok, ms: onvif.latencyMs, fail: onvif.failureKind ?? null };
+    if (tcp) sample.tcp = { ok: tcp.ok, ms: tcp.latencyMs };
+    write.sample = sample;
+  }
   const event: Omit<StateChangeEvent, 'seq'> | undefined = t.change
     ? { cameraId: camera.id, deviceId: camera.deviceId, name: camera.name, town: camera.town, network: camera.network, from: t.change.from, to: t.change.to, at: at.toISOString(), cause }
     : undefined;

@@ -58,11 +58,13 @@ export async function runRound(target: RoundTarget, probes: ProbeRegistry, optio
 }
 
 function toCheck(result: ProbeResult): CheckResult {
+  // Optional fields set only when present (not spread from conditional literals: this runs per check).
+  const check: CheckResult = { ok: result.ok, latencyMs: result.latencyMs };
+  if (result.failure) {
+    check.failureKind = result.failure.kind;
+    check.detail = redactUrl(result.failure.detail);
+  }
   const offset = result.facts?.clockOffsetMs;
-  return {
-    ok: result.ok,
-    latencyMs: result.latencyMs,
-    ...(result.failure ? { failureKind: result.failure.kind, detail: redactUrl(result.failure.detail) } : {}),
-    ...(typeof offset === 'number' ? { clockOffsetMs: offset } : {}),
-  };
+  if (typeof offset === 'number') check.clockOffsetMs = offset;
+  return check;
 }
