@@ -172,14 +172,34 @@ function startTag(xml: string, lt: number, open: string[], handler: ScanHandler)
     tag = { text: text ?? '', name: read.name, attributes: read.attributes, empty: read.empty };
     if (key !== undefined && end === gt + 1) {
       if (knownTags.size >= KNOWN_TAGS_MAX) knownTags.clear();
-      Object.freeze(tag.attributes);
-      knownTags.set(key, tag);
+      tag = keepable(tag);
+      knownTags.set(detached(key), tag);
     }
   }
   handler.open(tag.name, tag.attributes);
   if (tag.empty) handler.close();
   else open.push(tag.name);
   return end;
+}
+
+/**
+ * A copy of `text` that does not keep the answer it was cut from alive: V8 keeps a substring as a
+ * view into its parent string, so a cached tag would otherwise hold a whole answer (up to the
+ * response cap) for as long as it stays in the cache.
+ */
+export function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/** The tag as the cache keeps it: detached strings, frozen attributes (shared by every parse that meets it). */
+function keepable(tag: KnownTag): KnownTag {
+  let attributes = NO_ATTRIBUTES;
+  if (tag.attributes !== NO_ATTRIBUTES) {
+    attributes = Object.create(null) as Record<string, string>;
+    for (const name in tag.attributes) attributes[detached(name)] = detached(tag.attributes[name]);
+    Object.freeze(attributes);
+  }
+  return { text: detached(tag.text), name: detached(tag.name), attributes, empty: tag.empty };
 }
 
 function readStartTag(xml: string, lt: number): { name: string; attributes: Record<string, string>; empty: boolean; end: number } {

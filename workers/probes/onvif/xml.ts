@@ -1,4 +1,4 @@
-import { NO_ATTRIBUTES as NO_SCANNED_ATTRIBUTES, scanXml, XmlSyntaxError } from './xml-scanner.js';
+import { detached, NO_ATTRIBUTES as NO_SCANNED_ATTRIBUTES, scanXml, XmlSyntaxError } from './xml-scanner.js';
 import { enterScope, leaveScope, uriOf, type Scopes } from './xml-namespaces.js';
 
 export { NS, WELL_KNOWN_PREFIXES } from './xml-namespaces.js';
@@ -77,9 +77,10 @@ function splitName(name: string): [prefix: string, local: string] {
   let split = splitNames.get(name);
   if (!split) {
     const colon = name.indexOf(':');
-    split = colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];
+    const kept = detached(name);
+    split = colon < 0 ? ['', kept] : [kept.slice(0, colon), kept.slice(colon + 1)];
     if (splitNames.size >= SPLIT_NAMES_MAX) splitNames.clear();
-    splitNames.set(name, split);
+    splitNames.set(kept, split);
   }
   return split;
 }

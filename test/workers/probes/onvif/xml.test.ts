@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { MAX_DEPTH, NS, child, find, parseXml, textAt, XmlProtocolError } from '../../../../workers/probes/onvif/xml.js';
 
 const SOAP = NS.soap12;
@@ -86,5 +88,18 @@ describe('onvif/xml parseXml', () => {
     const sut = parseXml('<a>\n  <b>1</b>\n  <c> 2 </c>\n</a>');
     expect(sut.children.map((c) => [c.local, c.text])).to.deep.equal([['b', '1'], ['c', ' 2 ']]);
     expect(textAt(sut, ['', 'c'])).to.equal('2');
+  });
+
+  it('keeps no answer alive through its caches (a cached tag or name is a copy, not a view into the answer)', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 40 answers of ~1 MB, each with tags and names seen nowhere else: the caches keep those tags.
+    for (let i = 0; i < 40; i++) {
+      parseXml(`<r${i}x xmlns="urn:cache-${i}" a="${'v'.repeat(100)}"><longer-element-name-${i}/><!--${'p'.repeat(1_000_000)}--></r${i}x>`);
+    }
+    gc();
+    expect(process.memoryUsage().heapUsed - before).to.be.below(8_000_000);
   });
 });
