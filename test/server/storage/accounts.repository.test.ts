@@ -195,6 +195,8 @@ for (const backend of backendNames()) {
 
       it('lists by scope and by user, newest first', async () => {
         const scoped = await sut.insert(token(['meizhu']));
+        // Created a minute apart: two inserts can share a clock reading (PGlite's clock), and ties have no order.
+        await db.query(`UPDATE api_tokens SET created_at = created_at - interval '1 minute' WHERE id = $1`, [scoped.id]);
         const county = await sut.insert(token(null));
         const otherUser = (await users.insert(newUser()))!.id;
         const others = await sut.insert(token(['meizhu'], otherUser));
