@@ -1,6 +1,6 @@
 /**
  * What the RTSP and HTTP answer readers share: recognising the protocol from the first bytes and
- * finding the blank line that ends a head.
+ * finding the blank line that ends a head, and cutting a head into lines.
  */
 
 /** Whether `buf` starts with `prefix`, or with as much of it as has arrived so far. */
@@ -18,4 +18,9 @@ export function findHeadEnd(buf: Buffer): { index: number; length: number } | nu
   if (crlf < 0 && lf < 0) return null;
   if (lf >= 0) return { index: lf, length: 2 };
   return { index: crlf, length: 4 };
+}
+
+/** The line of `text` from `from` to the line feed at `nl`, without a carriage return before it (as split(/\r?\n/) cuts it). */
+export function lineBefore(text: string, from: number, nl: number): string {
+  return text.slice(from, nl > from && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl);
 }

@@ -3,7 +3,7 @@
  * whole answer (head + body) is in. Bodies by Content-Length, chunked, or read until the peer closes.
  * Bounded: the head at MAX_HEAD_BYTES, the body at the caller's cap. Every problem is a value.
  */
-import { findHeadEnd, startsLike } from '../message-head.js';
+import { findHeadEnd, lineBefore, startsLike } from '../message-head.js';
 import type { ProbeFailure } from '../types.js';
 
 /** Header names lower-cased; a header sent more than once keeps every value, in order. */
@@ -23,11 +23,6 @@ const MAX_CHUNK_LINE = 1024;
 const PREFIX = Buffer.from('HTTP/');
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: |$)/;
 const MORE: HttpStep = { kind: 'more' };
-
-/** text[from, to) without the CR of a CRLF line end. */
-function lineOf(text: string, from: number, to: number): string {
-  return text.slice(from, to > from && text.charCodeAt(to - 1) === 13 ? to - 1 : to);
-}
 
 const malformed = (what: string): HttpStep => ({ kind: 'failed', failure: { kind: 'protocol', detail: `malformed HTTP answer (${what})` } });
 
@@ -85,7 +80,7 @@ export class HttpResponseReader {
     this.buf = this.buf.subarray(end.index + end.length);
     // Lines end in LF or CRLF; walked by index rather than split into an array of lines.
     let eol = text.indexOf('\n');
-    const m = STATUS_LINE.exec(lineOf(text, 0, eol < 0 ? text.length : eol));
+    const m = STATUS_LINE.exec(lineBefore(text, 0, eol < 0 ? text.length : eol));
     if (!m) return malformed('status line');
     const status = Number(m[1]);
     if (status < 200) return undefined; // 100 Continue and other interim answers

@@ -2,7 +2,7 @@
  * Incremental RTSP/1.0 response reader: feed it socket chunks, it tells when one whole response has
  * arrived. Lenient where real cameras are sloppy, strict where a wrong protocol must be told apart.
  */
-import { findHeadEnd, startsLike } from '../message-head.js';
+import { findHeadEnd, lineBefore, startsLike } from '../message-head.js';
 
 /** One parsed response. Header names are matched case-insensitively; values are trimmed. */
 export interface RtspResponse {
@@ -94,9 +94,6 @@ function headerLinesOf(head: string, from: number): Array<[string, string]> {
   }
   return headers;
 }
-
-/** The line from `from` to the line feed at `nl`, without a carriage return before it (as split(/\r?\n/) cut it). */
-const lineBefore = (text: string, from: number, nl: number) => text.slice(from, nl > from && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl);
 
 const EMPTY = Buffer.alloc(0);
 
