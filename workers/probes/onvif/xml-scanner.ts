@@ -163,17 +163,18 @@ function startTag(xml: string, lt: number, open: string[], handler: ScanHandler)
   const gt = xml.indexOf('>', lt);
   const text = gt > lt && gt - lt < KNOWN_TAG_MAX_CHARS ? xml.slice(lt, gt + 1) : undefined;
   const key = text !== undefined && text.length > LONG_TAG_CHARS ? `${text.length}:${xml.slice(gt + 1 - LONG_TAG_TAIL, gt + 1)}` : text;
-  let tag = key === undefined ? undefined : knownTags.get(key);
-  if (tag && tag.text !== text) tag = undefined;
+  const known = key === undefined ? undefined : knownTags.get(key);
+  let tag: Omit<KnownTag, 'text'> | undefined = known?.text === text ? known : undefined;
   let end = gt + 1;
   if (!tag) {
     const read = readStartTag(xml, lt);
     end = read.end;
-    tag = { text: text ?? '', name: read.name, attributes: read.attributes, empty: read.empty };
+    tag = read;
     if (key !== undefined && end === gt + 1) {
       if (knownTags.size >= KNOWN_TAGS_MAX) knownTags.clear();
-      tag = keepable(tag);
-      knownTags.set(detached(key), tag);
+      const kept = keepable(text!, read);
+      knownTags.set(detached(key), kept);
+      tag = kept;
     }
   }
   handler.open(tag.name, tag.attributes);
@@ -191,15 +192,15 @@ export function detached(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
 }
 
-/** The tag as the cache keeps it: detached strings, frozen attributes (shared by every parse that meets it). */
-function keepable(tag: KnownTag): KnownTag {
+/** The tag read from `text` as the cache keeps it: detached strings, frozen attributes (shared by every parse that meets it). */
+function keepable(text: string, tag: Omit<KnownTag, 'text'>): KnownTag {
   let attributes = NO_ATTRIBUTES;
   if (tag.attributes !== NO_ATTRIBUTES) {
     attributes = Object.create(null) as Record<string, string>;
     for (const name in tag.attributes) attributes[detached(name)] = detached(tag.attributes[name]);
     Object.freeze(attributes);
   }
-  return { text: detached(tag.text), name: detached(tag.name), attributes, empty: tag.empty };
+  return { text: detached(text), name: detached(tag.name), attributes, empty: tag.empty };
 }
 
 function readStartTag(xml: string, lt: number): { name: string; attributes: Record<string, string>; empty: boolean; end: number } {
