@@ -62,15 +62,13 @@ const EQUALS = 0x3d;
 export function parseSdp(text: string): SdpSummary {
   const summary: SdpSummary = { control: null, media: [] };
   let current: SdpMedia | null = null;
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf('\n', start);
+  for (let lineStart = 0, end = 0; lineStart <= text.length; lineStart = end + 1) {
+    end = text.indexOf('\n', lineStart);
     if (end < 0) end = text.length;
-    const first = text.charCodeAt(start);
-    const next = start;
-    start = end + 1;
+    const first = text.charCodeAt(lineStart);
     // Only m= and a= lines matter; anything else is skipped unless white space hides its first letter.
-    if (!(((first === M || first === A) && text.charCodeAt(next + 1) === EQUALS) || isSpace(first))) continue;
-    const line = text.slice(next, end).trim();
+    if (!(((first === M || first === A) && text.charCodeAt(lineStart + 1) === EQUALS) || isSpace(first))) continue;
+    const line = text.slice(lineStart, end).trim();
     if (line.startsWith('m=')) {
       const [type = '', , , ...formats] = line.slice(2).split(/\s+/);
       current = { type, formats, rtpmap: {}, control: null, codec: null };
