@@ -22,6 +22,7 @@ export interface SystemDateAndTime {
 
 /** GetDeviceInformation; Manufacturer is often not a brand (`ONVIF`, `ONVIF_IPNC`, `Happytimesoft`). */
 export interface DeviceInformation {
+  [field: string]: string;
   manufacturer: string;
   model: string;
   firmwareVersion: string;
@@ -54,18 +55,28 @@ function responseElement(root: XmlElement, ns: string, local: string): XmlElemen
   return response;
 }
 
-/** Integer element text (`6`, `06`, ` 7 `), else NaN. */
-function intAt(el: XmlElement | undefined, local: string): number {
-  const text = textAt(el, [NS.tt, local]);
+/** The texts of a GetSystemDateAndTimeResponse that SystemDateAndTime is made of (trimmed; null when absent). */
+export interface SystemDateAndTimeTexts {
+  [field: string]: string | null;
+  year: string | null;
+  month: string | null;
+  day: string | null;
+  hour: string | null;
+  minute: string | null;
+  second: string | null;
+  tz: string | null;
+  dst: string | null;
+  dateTimeType: string | null;
+}
+
+/** Integer text (`6`, `06`; already trimmed), else NaN. */
+function int(text: string | null): number {
   return text !== null && /^\d{1,4}$/.test(text) ? Number(text) : NaN;
 }
 
-/** A tt:DateTime (Date + Time of integer fields, no zero padding) as a UTC instant; null if invalid. */
-export function readDateTime(dateTime: XmlElement | undefined): Date | null {
-  const date = child(dateTime, NS.tt, 'Date');
-  const time = child(dateTime, NS.tt, 'Time');
-  const [y, mo, d] = [intAt(date, 'Year'), intAt(date, 'Month'), intAt(date, 'Day')];
-  const [h, mi, s] = [intAt(time, 'Hour'), intAt(time, 'Minute'), intAt(time, 'Second')];
+/** A tt:DateTime's six field texts as a UTC instant (no zero padding needed); null if any is missing or the date is not real. */
+function utcFromTexts(t: Pick<SystemDateAndTimeTexts, 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second'>): Date | null {
+  const [y, mo, d, h, mi, s] = [int(t.year), int(t.month), int(t.day), int(t.hour), int(t.minute), int(t.second)];
   if ([y, mo, d, h, mi, s].some(Number.isNaN)) return null;
   if (h > 23 || mi > 59 || s > 60) return null;
   const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59));
@@ -75,17 +86,42 @@ export function readDateTime(dateTime: XmlElement | undefined): Date | null {
   return result;
 }
 
-/** GetSystemDateAndTimeResponse → device UTC clock, raw TZ, DST flag and time source. */
-export function parseSystemDateAndTime(root: XmlElement): SystemDateAndTime {
+function dateTimeTexts(dateTime: XmlElement | undefined) {
+  const date = child(dateTime, NS.tt, 'Date');
+  const time = child(dateTime, NS.tt, 'Time');
+  const at = (el: XmlElement | undefined, local: string) => textAt(el, [NS.tt, local]);
+  return {
+    year: at(date, 'Year'), month: at(date, 'Month'), day: at(date, 'Day'),
+    hour: at(time, 'Hour'), minute: at(time, 'Minute'), second: at(time, 'Second'),
+  };
+}
+
+/** A tt:DateTime (Date + Time of integer fields, no zero padding) as a UTC instant; null if invalid. */
+export function readDateTime(dateTime: XmlElement | undefined): Date | null {
+  return utcFromTexts(dateTimeTexts(dateTime));
+}
+
+/** GetSystemDateAndTimeResponse → the texts its SystemDateAndTime is computed from (see systemDateAndTimeFrom). */
+export function systemDateAndTimeTexts(root: XmlElement): SystemDateAndTimeTexts {
   const response = responseElement(root, NS.tds, 'GetSystemDateAndTimeResponse');
   const sdt = child(response, NS.tds, 'SystemDateAndTime');
   if (!sdt) throw new XmlProtocolError('GetSystemDateAndTimeResponse has no SystemDateAndTime');
   return {
-    utc: readDateTime(child(sdt, NS.tt, 'UTCDateTime')),
+    ...dateTimeTexts(child(sdt, NS.tt, 'UTCDateTime')),
     tz: textAt(sdt, [NS.tt, 'TimeZone'], [NS.tt, 'TZ']),
-    dst: /^(true|1)$/i.test(textAt(sdt, [NS.tt, 'DaylightSavings']) ?? ''),
+    dst: textAt(sdt, [NS.tt, 'DaylightSavings']),
     dateTimeType: textAt(sdt, [NS.tt, 'DateTimeType']),
   };
+}
+
+/** Device UTC clock, raw TZ, DST flag and time source from the answer's texts. */
+export function systemDateAndTimeFrom(texts: SystemDateAndTimeTexts): SystemDateAndTime {
+  return { utc: utcFromTexts(texts), tz: texts.tz, dst: /^(true|1)$/i.test(texts.dst ?? ''), dateTimeType: texts.dateTimeType };
+}
+
+/** GetSystemDateAndTimeResponse → device UTC clock, raw TZ, DST flag and time source. */
+export function parseSystemDateAndTime(root: XmlElement): SystemDateAndTime {
+  return systemDateAndTimeFrom(systemDateAndTimeTexts(root));
 }
 
 /** GetDeviceInformationResponse → the five identity strings ('' for a missing one). */
