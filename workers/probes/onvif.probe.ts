@@ -10,7 +10,8 @@ import {
   type CallResult,
   type ExchangeContext,
 } from './onvif/exchange.js';
-import { parseDeviceInformation, parseSystemDateAndTime } from './onvif/responses.js';
+import type { AnswerReader } from './onvif/answer-memo.js';
+import { parseDeviceInformation, systemDateAndTimeFrom, systemDateAndTimeTexts, type DeviceInformation, type SystemDateAndTimeTexts } from './onvif/responses.js';
 import { XmlProtocolError } from './onvif/xml.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Probe, type ProbeFacts, type ProbeFailure, type ProbeResult, type ProbeTarget } from './types.js';
 
@@ -51,12 +52,16 @@ export const onvifProbe: Probe = async (target, options) => {
 
 type Failed = { failure: ProbeFailure };
 
+/** The two answers a probe reads every round go through the answer memo (see answer-memo.ts). */
+const CLOCK_READER: AnswerReader<SystemDateAndTimeTexts> = { name: 'clock', read: systemDateAndTimeTexts };
+const IDENTITY_READER: AnswerReader<DeviceInformation> = { name: 'identity', read: parseDeviceInformation };
+
 /** Step 1: GetSystemDateAndTime bare, once more with credentials on an auth refusal. */
 async function deviceClock(ctx: ExchangeContext, creds: Credentials | null): Promise<{ clockOffsetMs: number | null; deviceTz: string | null } | Failed> {
-  let clock = await callOnvif(ctx, GET_SYSTEM_DATE_AND_TIME);
+  let clock = await callOnvif(ctx, GET_SYSTEM_DATE_AND_TIME, {}, CLOCK_READER);
   if (clock.failure?.kind === 'auth' && creds) {
     const authorization = digestAuthorizationFor(ctx, clock, creds) ?? undefined;
-    clock = await callOnvif(ctx, GET_SYSTEM_DATE_AND_TIME, { creds, authorization });
+    clock = await callOnvif(ctx, GET_SYSTEM_DATE_AND_TIME, { creds, authorization }, CLOCK_READER);
   }
   if (!clock.failure) return readClock(clock);
   if (clock.failure.kind === 'auth') return { failure: authFailure(clock.failure, creds) };
@@ -68,17 +73,17 @@ async function deviceClock(ctx: ExchangeContext, creds: Credentials | null): Pro
 /** Step 2: GetDeviceInformation with a token (clock-corrected), once more with HTTP Digest on a Digest 401. */
 async function deviceIdentity(ctx: ExchangeContext, creds: Credentials | null, offset: number | null): Promise<{ facts: ProbeFacts } | Failed> {
   let method: AuthMethod = creds ? 'ws-security' : 'none';
-  let info = await callOnvif(ctx, GET_DEVICE_INFORMATION, creds ? { creds, clockOffsetMs: offset } : {});
+  let info = await callOnvif(ctx, GET_DEVICE_INFORMATION, creds ? { creds, clockOffsetMs: offset } : {}, IDENTITY_READER);
   if (info.failure?.kind === 'auth' && creds) {
     const authorization = digestAuthorizationFor(ctx, info, creds);
     if (authorization) {
       method = 'http-digest';
-      info = await callOnvif(ctx, GET_DEVICE_INFORMATION, { creds, clockOffsetMs: offset, authorization });
+      info = await callOnvif(ctx, GET_DEVICE_INFORMATION, { creds, clockOffsetMs: offset, authorization }, IDENTITY_READER);
     }
   }
   if (info.failure) return { failure: info.failure.kind === 'auth' ? authFailure(info.failure, creds) : info.failure };
   try {
-    const device = parseDeviceInformation(info.root!);
+    const device = info.texts ?? parseDeviceInformation(info.root!);
     const { manufacturer: vendor, model, firmwareVersion: firmware, serialNumber: serial, hardwareId } = device;
     return { facts: { vendor, model, firmware, serial, hardwareId, authenticated: creds !== null, authMethod: method } };
   } catch (err) {
@@ -106,9 +111,9 @@ function contextFor(target: ProbeTarget, options: Parameters<Probe>[1], start: n
 }
 
 /** clockOffsetMs (device − worker at the exchange midpoint) and raw TZ from a GetSystemDateAndTime answer. */
-function readClock(clock: CallResult): { clockOffsetMs: number | null; deviceTz: string | null } | Failed {
+function readClock(clock: CallResult<SystemDateAndTimeTexts>): { clockOffsetMs: number | null; deviceTz: string | null } | Failed {
   try {
-    const sdt = parseSystemDateAndTime(clock.root!);
+    const sdt = systemDateAndTimeFrom(clock.texts ?? systemDateAndTimeTexts(clock.root!));
     const midpoint = (clock.sentAt + clock.receivedAt) / 2;
     return { clockOffsetMs: sdt.utc ? Math.round(sdt.utc.getTime() - midpoint) : null, deviceTz: sdt.tz };
   } catch (err) {

@@ -3,7 +3,8 @@ import type { ProbeFailure } from '../types.js';
 import { classifyFault, describeFault, parseFault } from './fault.js';
 import { postSoap, soapEnvelope } from './soap-client.js';
 import { createUsernameToken, securityHeader } from './ws-security.js';
-import { parseXml, XmlProtocolError, type XmlElement } from './xml.js';
+import { learn, recall, type AnswerReader, type Sighting } from './answer-memo.js';
+import { parseXml, xmlText, XmlProtocolError, type XmlElement } from './xml.js';
 
 /** A Device-service operation without arguments. */
 export interface OnvifOperation {
@@ -36,8 +37,10 @@ export interface ExchangeContext {
 export type AuthMethod = 'none' | 'ws-security' | 'http-digest';
 
 /** The answer to one call: a SOAP envelope without Fault, or a failure. */
-export interface CallResult {
+export interface CallResult<T = never> {
   root?: XmlElement;
+  /** What the call's reader read from the answer (when one was given and reading succeeded). */
+  texts?: T;
   failure?: ProbeFailure;
   /** HTTP status when the device answered at all. */
   status?: number;
@@ -62,7 +65,7 @@ export interface CallResult {
  * | 3xx    | —                           | error (redirect not followed)            |
  * | other  | no readable fault           | error (HTTP status)                      |
  */
-export function interpretAnswer(status: number, body: Uint8Array): Pick<CallResult, 'root' | 'failure'> {
+export function interpretAnswer(status: number, body: string | Uint8Array): Pick<CallResult, 'root' | 'failure'> {
   if (status === 401 || status === 403) return { failure: { kind: 'auth', detail: `HTTP ${status}` } };
   if (status === 404) return { failure: { kind: 'not_found', detail: 'HTTP 404 (no ONVIF service at this path)' } };
   let root: XmlElement | undefined;
@@ -85,12 +88,17 @@ export function interpretAnswer(status: number, body: Uint8Array): Pick<CallResu
   return { failure: { kind: 'error', detail: `HTTP ${status}` } };
 }
 
-/** Sends one operation, optionally with a UsernameToken and/or an Authorization header. */
-export async function callOnvif(
+/**
+ * Sends one operation, optionally with a UsernameToken and/or an Authorization header. With a
+ * `reader`, a successful answer is read with it (`texts`) — from the answer memo when the same
+ * answer (but for its numbers) was read before, without parsing it (then there is no `root`).
+ */
+export async function callOnvif<T extends Record<string, string | null> = never>(
   ctx: ExchangeContext,
   op: OnvifOperation,
   auth: { creds?: Credentials; clockOffsetMs?: number | null; authorization?: string } = {},
-): Promise<CallResult> {
+  reader?: AnswerReader<T>,
+): Promise<CallResult<T>> {
   const sentAt = ctx.now();
   const header = auth.creds ? securityHeader(createUsernameToken({ username: auth.creds.username, password: auth.creds.password, now: sentAt, clockOffsetMs: auth.clockOffsetMs })) : '';
   const answer = await postSoap({
@@ -104,11 +112,29 @@ export async function callOnvif(
   });
   const receivedAt = ctx.now();
   if (!answer.ok) return { failure: { ...answer.failure, detail: `${op.name}: ${answer.failure.detail}` }, sentAt, receivedAt };
-  const verdict = interpretAnswer(answer.status, answer.body);
-  const challenges = answer.status === 401 ? toList(answer.headers['www-authenticate']) : undefined;
   const { status } = answer;
+  let body: string | Uint8Array = answer.body;
+  let sighting: Sighting | null = null;
+  if (reader && status >= 200 && status < 300 && body.length > 0) {
+    body = xmlText(answer.body);
+    const known = recall(reader, body);
+    if ('texts' in known) return { texts: known.texts, status, sentAt, receivedAt };
+    sighting = known.sighting;
+  }
+  const verdict = interpretAnswer(status, body);
+  const challenges = status === 401 ? toList(answer.headers['www-authenticate']) : undefined;
   if (verdict.failure) return { failure: { ...verdict.failure, detail: `${op.name}: ${verdict.failure.detail}` }, status, challenges, sentAt, receivedAt };
-  return { root: verdict.root, status, sentAt, receivedAt };
+  const result: CallResult<T> = { root: verdict.root, status, sentAt, receivedAt };
+  if (reader) {
+    try {
+      result.texts = reader.read(verdict.root!);
+      if (sighting) learn(reader, body as string, sighting, result.texts);
+    } catch (err) {
+      // The caller reads the root again and reports the problem in its own words.
+      if (!(err instanceof XmlProtocolError)) throw err;
+    }
+  }
+  return result;
 }
 
 function toList(value: string | string[] | undefined): string[] {
@@ -120,7 +146,7 @@ function toList(value: string | string[] | undefined): string[] {
  * (MD5 / SHA-256, qop auth or none), or null when it offered none usable. Basic is never answered:
  * it would put the password on the wire.
  */
-export function digestAuthorizationFor(ctx: ExchangeContext, failed: CallResult, creds: Credentials): string | null {
+export function digestAuthorizationFor(ctx: ExchangeContext, failed: Pick<CallResult, 'challenges'>, creds: Credentials): string | null {
   if (!failed.challenges?.length) return null;
   const digest = parseChallenges(failed.challenges).filter((c) => c.scheme === 'digest');
   const authorizer = createAuthorizer(digest, creds);

@@ -99,12 +99,17 @@ function toElement(name: string, attributes: Record<string, string>, plain: stri
 
 const utf8 = new TextDecoder('utf-8');
 
+/** An answer's bytes as the text parseXml reads (UTF-8; a malformed sequence becomes U+FFFD). */
+export function xmlText(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
 /**
  * Parses a whole document into an element tree and returns the root element.
  * @throws XmlProtocolError for anything not well-formed, a DOCTYPE, or nesting deeper than MAX_DEPTH.
  */
 export function parseXml(input: string | Uint8Array): XmlElement {
-  let text = typeof input === 'string' ? input : utf8.decode(input);
+  let text = typeof input === 'string' ? input : xmlText(input);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const stack: XmlElement[] = [];
   const scopes: Scopes = { frames: [], cache: new Map() };
