@@ -30,9 +30,12 @@ export interface AnswerReader<T extends Record<string, string | null>> {
   read(root: XmlElement): T;
 }
 
-/** Where a field's text comes from: a fixed text (null = absent), or the i-th digit run of the answer. */
-type Source = { field: string; fixed: string | null } | { field: string; run: number };
-type Entry = { runs: number; sources: Source[] } | 'seen' | 'unusable';
+/**
+ * A learned skeleton: the reading's field names (one array per reader, shared by its entries) and,
+ * per field, where its text comes from — a fixed text (null = absent) or the index of a digit run.
+ * Kept small: a fleet of 10,000 cameras holds 10,000 identity entries.
+ */
+type Entry = { runs: number; fields: readonly string[]; sources: Array<string | number | null> } | 'seen' | 'unusable';
 
 /** What recall computed, handed to learn after a full parse. */
 export interface Sighting {
@@ -49,6 +52,19 @@ const MAX_RUNS = 0xf8ff - MARKER;
 const MAX_ENTRIES = 50_000;
 
 const entries = new Map<string, Entry>();
+/** Field-name arrays by their joined names, and fixed texts (vendor, model, firmware repeat across a fleet), shared by entries. */
+const fieldLists = new Map<string, readonly string[]>();
+const fixedTexts = new Map<string, string>();
+const MAX_SHARED = 4096;
+
+function shared<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    if (map.size < MAX_SHARED) map.set(detached(key), value);
+  }
+  return value;
+}
 
 function remember(key: string, entry: Entry): void {
   if (entries.size >= MAX_ENTRIES) entries.clear();
@@ -68,7 +84,11 @@ export function recall<T extends Record<string, string | null>>(reader: AnswerRe
   const entry = entries.get(key);
   if (typeof entry !== 'object' || entry.runs !== runs.length) return { sighting: { key, runs } };
   const texts: Record<string, string | null> = {};
-  for (const source of entry.sources) texts[source.field] = 'run' in source ? runs[source.run] : source.fixed;
+  const { fields, sources } = entry;
+  for (let f = 0; f < fields.length; f++) {
+    const source = sources[f];
+    texts[fields[f]] = typeof source === 'number' ? runs[source] : source;
+  }
   return { texts: texts as T };
 }
 
@@ -120,24 +140,28 @@ function sourcesOf<T extends Record<string, string | null>>(reader: AnswerReader
     if (err instanceof XmlProtocolError) return null;
     throw err;
   }
-  const sources: Source[] = [];
-  for (const field of Object.keys(read)) {
+  const names = Object.keys(read);
+  const fields = shared(fieldLists, names.join('\n'), () => names.map(detached));
+  const sources: Array<string | number | null> = [];
+  for (const field of fields) {
     const value = template[field];
     const run = value !== null && value.length === 1 ? value.charCodeAt(0) - MARKER : -1;
     if (run >= 0 && run < runs.length) {
       if (read[field] !== runs[run]) return null;
-      sources.push({ field, run });
+      sources.push(run);
     } else {
       if (value !== null && PLACEHOLDER_LIKE.test(value)) return null;
       if (value !== read[field]) return null;
-      // Detached: a slice of the marked text would keep all of it alive for as long as the entry lives.
-      sources.push({ field, fixed: value === null ? null : detached(value) });
+      // Copies: a slice of the marked text would keep all of it alive for as long as the entry lives.
+      sources.push(value === null ? null : shared(fixedTexts, value, () => detached(value)));
     }
   }
-  return { runs: runs.length, sources };
+  return { runs: runs.length, fields, sources };
 }
 
 /** Forgets every skeleton (tests). */
 export function clearAnswerMemo(): void {
   entries.clear();
+  fieldLists.clear();
+  fixedTexts.clear();
 }
