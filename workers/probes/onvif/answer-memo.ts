@@ -48,7 +48,7 @@ const PLACEHOLDER_LIKE = /[\u0000\uE000-\uF8FF]/;
 const MAX_DIGITS = 9;
 const MARKER = 0xe000;
 const MAX_RUNS = 0xf8ff - MARKER;
-/** Enough for a fleet of 20,000 cameras per worker (one identity answer each, a few clock skeletons per vendor). */
+/** Room for ~50,000 cameras per worker (one identity entry each, a few clock skeletons per vendor); cleared when full. */
 const MAX_ENTRIES = 50_000;
 
 const entries = new Map<string, Entry>();

@@ -96,11 +96,6 @@ function dateTimeTexts(dateTime: XmlElement | undefined) {
   };
 }
 
-/** A tt:DateTime (Date + Time of integer fields, no zero padding) as a UTC instant; null if invalid. */
-export function readDateTime(dateTime: XmlElement | undefined): Date | null {
-  return utcFromTexts(dateTimeTexts(dateTime));
-}
-
 /** GetSystemDateAndTimeResponse → the texts its SystemDateAndTime is computed from (see systemDateAndTimeFrom). */
 export function systemDateAndTimeTexts(root: XmlElement): SystemDateAndTimeTexts {
   const response = responseElement(root, NS.tds, 'GetSystemDateAndTimeResponse');
