@@ -109,15 +109,10 @@ async function converse(s: Session): Promise<Verdict> {
  */
 export const rtspProbe: Probe = async (target, options) => {
   const start = performance.now();
-  const done = (verdict: Verdict, facts?: ProbeFacts): ProbeResult => {
-    const result: ProbeResult = verdict.ok ? { ok: true, latencyMs: elapsed(start) } : { ok: false, latencyMs: elapsed(start), failure: verdict.failure };
-    if (facts) result.facts = facts;
-    return result;
-  };
   const { url, credentials } = splitUserinfo(target.url.trim());
   const endpoint = endpointOf(url);
-  if (/^rtsps:\/\//i.test(url)) return done(fail('unsupported', 'rtsps:// (RTSP over TLS) is not probed'));
-  if (!/^rtsp:\/\//i.test(url) || !endpoint || !isSafeRequestUrl(url)) return done(fail('error', 'not a usable rtsp:// URL'));
+  if (/^rtsps:\/\//i.test(url)) return resultOf(start, fail('unsupported', 'rtsps:// (RTSP over TLS) is not probed'));
+  if (!/^rtsp:\/\//i.test(url) || !endpoint || !isSafeRequestUrl(url)) return resultOf(start, fail('error', 'not a usable rtsp:// URL'));
   const creds = target.username !== undefined ? { username: target.username, password: target.password ?? '' } : (credentials ?? null);
   const conn = new RtspConnection({
     host: endpoint.host,
@@ -127,12 +122,23 @@ export const rtspProbe: Probe = async (target, options) => {
     idleBodyMs: IDLE_BODY_MS,
   });
   const session: Session = { conn, url, creds, cseq: 1, authorizer: null, facts: { authScheme: 'none' } };
-  const timer = setTimeout(() => conn.abort({ kind: 'timeout', detail: `no complete answer within ${options.timeoutMs} ms` }), options.timeoutMs);
+  // A module function with arguments, not a closure per probe (V8 re-optimises those after every full GC).
+  const timer = setTimeout(abortOnTimeout, options.timeoutMs, conn, options.timeoutMs);
   try {
     const verdict = await converse(session);
-    return done(verdict, session.facts.statusCode !== undefined ? session.facts : undefined);
+    return resultOf(start, verdict, session.facts.statusCode !== undefined ? session.facts : undefined);
   } finally {
     clearTimeout(timer);
     conn.close();
   }
 };
+
+function resultOf(start: number, verdict: Verdict, facts?: ProbeFacts): ProbeResult {
+  const result: ProbeResult = verdict.ok ? { ok: true, latencyMs: elapsed(start) } : { ok: false, latencyMs: elapsed(start), failure: verdict.failure };
+  if (facts) result.facts = facts;
+  return result;
+}
+
+function abortOnTimeout(conn: RtspConnection, timeoutMs: number): void {
+  conn.abort({ kind: 'timeout', detail: `no complete answer within ${timeoutMs} ms` });
+}

@@ -180,27 +180,57 @@ export interface Authorizer {
  *   [digest algorithm=SHA-512-256] → null
  *   [ntlm]                    → null
  */
-export function createAuthorizer(challenges: AuthChallenge[], creds: Credentials, newCnonce = () => randomNonce(8).toString('hex')): Authorizer | null {
+export function createAuthorizer(challenges: AuthChallenge[], creds: Credentials, newCnonce: () => string = randomCnonce): Authorizer | null {
   const digest = challenges.find(digestSupported);
-  if (digest) {
-    const { realm = '', nonce, opaque, algorithm } = digest.params;
-    const qop = chooseQop(digest.params.qop) ?? undefined;
-    let count = 0;
-    return {
-      scheme: 'digest',
-      authorize(method, uri) {
-        const nc = (++count).toString(16).padStart(8, '0');
-        const cnonce = qop ? newCnonce() : undefined;
-        // A plain literal, not a spread of creds: this runs once per probe, and the spread cost more than the hashing.
-        const response = digestResponse({ username: creds.username, password: creds.password, realm, nonce, method, uri, algorithm, qop, nc, cnonce });
-        const parts = [`username=${quote(creds.username)}`, `realm=${quote(realm)}`, `nonce=${quote(nonce)}`, `uri=${quote(uri)}`, `response=${quote(response)}`];
-        if (algorithm) parts.push(`algorithm=${algorithm}`);
-        if (opaque !== undefined) parts.push(`opaque=${quote(opaque)}`);
-        if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce=${quote(cnonce!)}`);
-        return `Digest ${parts.join(', ')}`;
-      },
-    };
-  }
-  if (challenges.some((c) => c.scheme === 'basic')) return { scheme: 'basic', authorize: () => basicAuthorization(creds) };
+  if (digest) return new DigestAuthorizer(digest.params, creds, newCnonce);
+  if (challenges.some(isBasic)) return new BasicAuthorizer(creds);
   return null;
+}
+
+// Classes and module functions rather than closures made per probe: V8 drops the optimised code of
+// per-call closures at every full GC, and these ran once or twice per probe (re-optimised every few seconds).
+const randomCnonce = () => randomNonce(8).toString('hex');
+const isBasic = (c: AuthChallenge) => c.scheme === 'basic';
+
+class DigestAuthorizer implements Authorizer {
+  readonly scheme = 'digest';
+  private readonly realm: string;
+  private readonly nonce: string;
+  private readonly opaque: string | undefined;
+  private readonly algorithm: string | undefined;
+  private readonly qop: string | undefined;
+  private count = 0;
+
+  constructor(
+    params: Record<string, string>,
+    private readonly creds: Credentials,
+    private readonly newCnonce: () => string,
+  ) {
+    this.realm = params.realm ?? '';
+    this.nonce = params.nonce;
+    this.opaque = params.opaque;
+    this.algorithm = params.algorithm;
+    this.qop = chooseQop(params.qop) ?? undefined;
+  }
+
+  authorize(method: string, uri: string): string {
+    const { creds, realm, nonce, opaque, algorithm, qop } = this;
+    const nc = (++this.count).toString(16).padStart(8, '0');
+    const cnonce = qop ? this.newCnonce() : undefined;
+    // A plain literal, not a spread of creds: this runs once per probe, and the spread cost more than the hashing.
+    const response = digestResponse({ username: creds.username, password: creds.password, realm, nonce, method, uri, algorithm, qop, nc, cnonce });
+    const parts = [`username=${quote(creds.username)}`, `realm=${quote(realm)}`, `nonce=${quote(nonce)}`, `uri=${quote(uri)}`, `response=${quote(response)}`];
+    if (algorithm) parts.push(`algorithm=${algorithm}`);
+    if (opaque !== undefined) parts.push(`opaque=${quote(opaque)}`);
+    if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce=${quote(cnonce!)}`);
+    return `Digest ${parts.join(', ')}`;
+  }
+}
+
+class BasicAuthorizer implements Authorizer {
+  readonly scheme = 'basic';
+  constructor(private readonly creds: Credentials) {}
+  authorize(): string {
+    return basicAuthorization(this.creds);
+  }
 }

@@ -24,6 +24,20 @@ export interface ConnectionOptions {
 type Waiter = (outcome: Outcome<RtspResponse | null>) => void;
 
 /**
+ * Socket handlers and timers are module functions and methods, not closures made per connection: V8
+ * drops the optimised code of per-call closures at every full GC, and at thousands of probes a minute
+ * they were re-optimised every few seconds (measured with --trace-opt).
+ */
+const CONNECTION = Symbol('rtspConnection');
+type OwnedSocket = net.Socket & { [CONNECTION]?: RtspConnection };
+
+let captured: Waiter | undefined;
+/** The Promise executor, shared: it runs synchronously inside `new Promise`, so `captured` is this call's. */
+function captureWaiter(resolve: Waiter): void {
+  captured = resolve;
+}
+
+/**
  * Use: `exchange()` per request (sequentially), `abort()` from the probe's overall timer, `close()` in
  * a finally block. Never throws for network behaviour; `connections` counts TCP connects made.
  */
@@ -50,14 +64,9 @@ export class RtspConnection {
         const opened = await this.connect();
         if (!opened.ok) return opened;
       }
-      const outcome = await this.wait(() => {
-        this.reader = new RtspResponseReader(this.carry, readerOptions);
-        this.received = this.carry.length;
-        this.carry = Buffer.alloc(0);
-        if (this.closed || !this.socket) return this.onStep(this.reader.finish());
-        this.socket.write(request);
-        if (this.received > 0) this.onStep(this.reader.push(Buffer.alloc(0)));
-      });
+      const waiting = this.expect();
+      if (!this.aborted) this.send(request, readerOptions);
+      const outcome = await waiting;
       const peerClosedIdle = !outcome.ok && !fresh && this.received === 0 && this.closed && !this.aborted;
       if (peerClosedIdle && attempt === 0) continue;
       return outcome as Outcome<RtspResponse>;
@@ -83,32 +92,62 @@ export class RtspConnection {
   private connect(): Promise<Outcome<RtspResponse | null>> {
     this.close();
     this.carry = Buffer.alloc(0);
-    return this.wait(() => {
-      const socket = net.connect({ host: this.options.host, port: this.options.port });
-      this.socket = socket;
-      this.closed = false;
-      this.connections++;
-      this.connectTimer = setTimeout(
-        () => this.fail({ kind: 'timeout', detail: `no TCP connection within ${this.options.connectTimeoutMs} ms` }),
-        this.options.connectTimeoutMs,
-      );
-      socket.setNoDelay(true);
-      socket.once('connect', () => {
-        clearTimeout(this.connectTimer);
-        this.settle({ ok: true, value: null });
-      });
-      socket.on('data', (chunk: Buffer) => socket === this.socket && this.onData(chunk));
-      socket.on('error', (err) => socket === this.socket && this.fail(socketFailure(err)));
-      socket.on('close', () => socket === this.socket && this.onClose());
-    });
+    const waiting = this.expect();
+    if (this.aborted) return waiting;
+    const socket: OwnedSocket = net.connect({ host: this.options.host, port: this.options.port });
+    socket[CONNECTION] = this;
+    this.socket = socket;
+    this.closed = false;
+    this.connections++;
+    this.connectTimer = setTimeout(connectTimedOut, this.options.connectTimeoutMs, this);
+    socket.setNoDelay(true);
+    socket.on('connect', onSocketConnect);
+    socket.on('data', onSocketData);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+    return waiting;
   }
 
-  private wait(start: () => void): Promise<Outcome<RtspResponse | null>> {
+  /** Starts one exchange on the open connection (the waiter is set). */
+  private send(request: string, readerOptions: ReaderOptions): void {
+    this.reader = new RtspResponseReader(this.carry, readerOptions);
+    this.received = this.carry.length;
+    this.carry = Buffer.alloc(0);
+    if (this.closed || !this.socket) return this.onStep(this.reader.finish());
+    this.socket.write(request);
+    if (this.received > 0) this.onStep(this.reader.push(Buffer.alloc(0)));
+  }
+
+  /** The outcome of what is about to start, or at once the failure that aborted the connection. */
+  private expect(): Promise<Outcome<RtspResponse | null>> {
     if (this.aborted) return Promise.resolve({ ok: false, failure: this.aborted });
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-      start();
-    });
+    const waiting = new Promise<Outcome<RtspResponse | null>>(captureWaiter);
+    this.waiter = captured!;
+    captured = undefined;
+    return waiting;
+  }
+
+  /** Socket events reach the connection only while that socket is still its current one. */
+  static fromSocket(socket: OwnedSocket): RtspConnection | undefined {
+    const conn = socket[CONNECTION];
+    return conn && conn.socket === socket ? conn : undefined;
+  }
+
+  onConnect(): void {
+    clearTimeout(this.connectTimer);
+    this.settle({ ok: true, value: null });
+  }
+
+  onConnectTimeout(): void {
+    this.fail({ kind: 'timeout', detail: `no TCP connection within ${this.options.connectTimeoutMs} ms` });
+  }
+
+  onError(err: Error): void {
+    this.fail(socketFailure(err));
+  }
+
+  onIdle(): void {
+    if (this.reader) this.onStep(this.reader.finish());
   }
 
   private settle(outcome: Outcome<RtspResponse | null>): void {
@@ -125,7 +164,7 @@ export class RtspConnection {
     this.close();
   }
 
-  private onData(chunk: Buffer): void {
+  onData(chunk: Buffer): void {
     if (!this.reader) {
       // Bytes nobody asked for yet: keep (bounded) for the next exchange.
       this.carry = Buffer.concat([this.carry, chunk]);
@@ -148,7 +187,7 @@ export class RtspConnection {
       if (announced !== null && announced > this.options.maxResponseBytes) return this.tooLarge(announced);
       if (this.reader.openEnded) {
         clearTimeout(this.idleTimer);
-        this.idleTimer = setTimeout(() => this.reader && this.onStep(this.reader.finish()), this.options.idleBodyMs);
+        this.idleTimer = setTimeout(idleBodyEnded, this.options.idleBodyMs, this);
       }
     }
   }
@@ -157,7 +196,7 @@ export class RtspConnection {
     this.fail({ kind: 'too_large', detail: `answer exceeds ${this.options.maxResponseBytes} bytes (${bytes} announced or read)` });
   }
 
-  private onClose(): void {
+  onClose(): void {
     this.closed = true;
     clearTimeout(this.connectTimer);
     if (!this.waiter) return;
@@ -165,4 +204,23 @@ export class RtspConnection {
     const step = this.reader.finish();
     this.onStep(step);
   }
+}
+
+function connectTimedOut(conn: RtspConnection): void {
+  conn.onConnectTimeout();
+}
+function idleBodyEnded(conn: RtspConnection): void {
+  conn.onIdle();
+}
+function onSocketConnect(this: OwnedSocket): void {
+  RtspConnection.fromSocket(this)?.onConnect();
+}
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  RtspConnection.fromSocket(this)?.onData(chunk);
+}
+function onSocketError(this: OwnedSocket, err: Error): void {
+  RtspConnection.fromSocket(this)?.onError(err);
+}
+function onSocketClose(this: OwnedSocket): void {
+  RtspConnection.fromSocket(this)?.onClose();
 }

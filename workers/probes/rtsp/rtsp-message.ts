@@ -28,15 +28,21 @@ export interface ReaderOptions {
 /** First value of a header, matched case-insensitively (`Cseq`, `CSeq`, `CSEQ`); undefined if absent. */
 export function header(message: Pick<RtspResponse, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  // Length first: most names differ in length, and toLowerCase allocates.
-  return message.headers.find(([n]) => n.length === wanted.length && n.toLowerCase() === wanted)?.[1];
+  // Length first: most names differ in length, and toLowerCase allocates. A loop, not find() with a
+  // closure made per call: V8 re-optimises such closures after every full GC.
+  for (const [n, v] of message.headers) if (n.length === wanted.length && n.toLowerCase() === wanted) return v;
+  return undefined;
 }
 
 /** Every value of a header in arrival order (WWW-Authenticate may come several times). */
 export function headerValues(message: Pick<RtspResponse, 'headers'>, name: string): string[] {
   const wanted = name.toLowerCase();
-  return message.headers.filter(([n]) => n.length === wanted.length && n.toLowerCase() === wanted).map(([, v]) => v);
+  const values: string[] = [];
+  for (const [n, v] of message.headers) if (n.length === wanted.length && n.toLowerCase() === wanted) values.push(v);
+  return values;
 }
+
+const hasContentType = (head: Omit<RtspResponse, 'body'>) => header(head, 'content-type') !== undefined;
 
 const STATUS_LINE = /^RTSP\/(\d+)\.(\d+) +(\d{3})(?: +(.*))?$/;
 const PREFIX = Buffer.from('RTSP/');
@@ -169,7 +175,7 @@ export class RtspResponseReader {
     if (length === 'invalid') return { kind: 'error', detail: 'invalid Content-Length' };
     this.head = parsed;
     this.bodyStart = offset + end.index + end.length;
-    const openEnded = (this.options.bodyWithoutLength ?? ((h) => header(h, 'content-type') !== undefined))(parsed);
+    const openEnded = (this.options.bodyWithoutLength ?? hasContentType)(parsed);
     this.bodyLength = length ?? (openEnded ? 'until-close' : 0);
     return null;
   }
