@@ -35,20 +35,23 @@ export const onvifProbe: Probe = async (target, options) => {
   if (!ctx) return { ok: false, latencyMs: 0, failure: { kind: 'error', detail: 'ONVIF URL must be http:// or https://' } };
   const creds: Credentials | null = target.username ? { username: target.username, password: target.password ?? '' } : null;
   const facts: ProbeFacts = { clockOffsetMs: null, deviceTz: null };
-  const finish = (failure: ProbeFailure | null): ProbeResult => {
-    const latencyMs = elapsed(start);
-    if (!failure) return { ok: true, latencyMs, facts };
-    const learned = Object.values(facts).some((v) => v !== null);
-    return { ok: false, latencyMs, failure: scrub(failure, creds), ...(learned ? { facts } : {}) };
-  };
   const clock = await deviceClock(ctx, creds);
-  if ('failure' in clock) return finish(clock.failure);
+  if ('failure' in clock) return resultOf(start, facts, creds, clock.failure);
   Object.assign(facts, clock);
   const identity = await deviceIdentity(ctx, creds, clock.clockOffsetMs);
-  if ('failure' in identity) return finish(identity.failure);
+  if ('failure' in identity) return resultOf(start, facts, creds, identity.failure);
   Object.assign(facts, identity.facts);
-  return finish(null);
+  return resultOf(start, facts, creds, null);
 };
+
+/** A module function, not a closure per probe: V8 drops the optimised code of per-call closures at every full GC. */
+function resultOf(start: number, facts: ProbeFacts, creds: Credentials | null, failure: ProbeFailure | null): ProbeResult {
+  const latencyMs = elapsed(start);
+  if (!failure) return { ok: true, latencyMs, facts };
+  let learned = false;
+  for (const key in facts) if (facts[key] !== null) learned = true;
+  return { ok: false, latencyMs, failure: scrub(failure, creds), ...(learned ? { facts } : {}) };
+}
 
 type Failed = { failure: ProbeFailure };
 

@@ -111,45 +111,59 @@ export function xmlText(bytes: Uint8Array): string {
 export function parseXml(input: string | Uint8Array): XmlElement {
   let text = typeof input === 'string' ? input : xmlText(input);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const stack: XmlElement[] = [];
-  const scopes: Scopes = { frames: [], cache: new Map() };
-  let root: XmlElement | undefined;
+  const tree = new TreeBuilder();
   try {
-    scanXml(text, {
-      open(name, attributes) {
-        if (stack.length >= MAX_DEPTH) throw new XmlProtocolError(`XML nested deeper than ${MAX_DEPTH} levels`);
-        const names = namesOf(attributes);
-        if (names.declares) enterScope(scopes, stack.length, attributes);
-        const element = toElement(name, attributes, names.plain, scopes);
-        if (stack.length > 0) stack[stack.length - 1].children.push(element);
-        else root = element;
-        stack.push(element);
-      },
-      close() {
-        stack.pop();
-        leaveScope(scopes, stack.length);
-      },
-      text(data) {
-        stack[stack.length - 1].text += data;
-      },
-    });
+    scanXml(text, tree);
   } catch (err) {
     if (err instanceof XmlProtocolError) throw err;
     if (err instanceof XmlSyntaxError) throw new XmlProtocolError(/DOCTYPE/.test(err.message) ? err.message : `malformed XML: ${err.message}`);
     throw err;
   }
-  if (!root) throw new XmlProtocolError('no XML element in the answer');
-  return root;
+  if (!tree.root) throw new XmlProtocolError('no XML element in the answer');
+  return tree.root;
+}
+
+/**
+ * Builds the element tree from the scanner's events. A class, not an object literal made per parse:
+ * V8 drops the optimised code of per-call closures at every full GC (re-optimised every few seconds).
+ */
+class TreeBuilder {
+  root: XmlElement | undefined;
+  private readonly stack: XmlElement[] = [];
+  private readonly scopes: Scopes = { frames: [], cache: new Map() };
+
+  open(name: string, attributes: Record<string, string>): void {
+    const { stack, scopes } = this;
+    if (stack.length >= MAX_DEPTH) throw new XmlProtocolError(`XML nested deeper than ${MAX_DEPTH} levels`);
+    const names = namesOf(attributes);
+    if (names.declares) enterScope(scopes, stack.length, attributes);
+    const element = toElement(name, attributes, names.plain, scopes);
+    if (stack.length > 0) stack[stack.length - 1].children.push(element);
+    else this.root = element;
+    stack.push(element);
+  }
+
+  close(): void {
+    this.stack.pop();
+    leaveScope(this.scopes, this.stack.length);
+  }
+
+  text(data: string): void {
+    this.stack[this.stack.length - 1].text += data;
+  }
 }
 
 /** First direct child `{ns}local`. */
 export function child(el: XmlElement | undefined, ns: string, local: string): XmlElement | undefined {
-  return el?.children.find((c) => c.ns === ns && c.local === local);
+  if (el) for (const c of el.children) if (c.ns === ns && c.local === local) return c;
+  return undefined;
 }
 
 /** Every direct child `{ns}local`. */
 export function childrenOf(el: XmlElement | undefined, ns: string, local: string): XmlElement[] {
-  return el ? el.children.filter((c) => c.ns === ns && c.local === local) : [];
+  const found: XmlElement[] = [];
+  if (el) for (const c of el.children) if (c.ns === ns && c.local === local) found.push(c);
+  return found;
 }
 
 /** First element `{ns}local` at or below `el`, depth first. */
