@@ -26,6 +26,8 @@ export interface SchedulerDeps {
   onRound?: (info: { cameraId: string; lagMs: number; latencyMs: number; verdict: string }) => void;
 }
 
+type ClaimTx = Parameters<LivenessRepository['claimDue']>[0];
+
 // Claim what falls due within this window, then start it on the first start tick at or after its due time.
 const LOOKAHEAD_MS = 1000;
 /**
@@ -47,12 +49,13 @@ export class Scheduler {
   private held = 0;
   private capacityLimited = false;
   private claimClient: pg.PoolClient | undefined;
+  private claimTx: ClaimTx | undefined;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   /** Start ticks (aligned ms) → their timer and the claimed rounds they start. */
   private readonly ticks = new Map<number, { timer: NodeJS.Timeout; cameras: ClaimedCamera[] }>();
   private readonly unstarted = new Set<string>();
-  private readonly gate: HostGate;
+  private readonly gate: HostGate<ClaimedCamera>;
   private readonly passwords: PasswordCache;
   private writes: RoundWrite[] = [];
   private events: Array<Omit<StateChangeEvent, 'seq'>> = [];
@@ -63,7 +66,7 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
-    this.gate = new HostGate(deps.config.perHost);
+    this.gate = new HostGate(deps.config.perHost, (camera) => this.check(camera));
     this.passwords = new PasswordCache(deps.cipher);
   }
 
@@ -95,6 +98,13 @@ export class Scheduler {
     await this.deps.repo.releaseClaims(this.workerId, new Date(this.now())).catch((err: Error) => this.deps.logger.warn('could not release claims', { error: err }));
     this.claimClient?.release();
     this.claimClient = undefined;
+    this.claimTx = undefined;
+  }
+
+  /** A connection of its own for claims (SKIP LOCKED needs separate connections, also on PGlite's socket). */
+  private async claimConnection(): Promise<ClaimTx> {
+    const client = (this.claimClient = await this.deps.db.connect());
+    return { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] };
   }
 
   private async loop(): Promise<void> {
@@ -108,9 +118,7 @@ export class Scheduler {
       let claimed = 0;
       if (room > 0) {
         try {
-          this.claimClient ??= await this.deps.db.connect();
-          const client = this.claimClient;
-          const tx = { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] };
+          const tx = (this.claimTx ??= await this.claimConnection());
           const cameras = await this.deps.repo.claimDue(tx, this.workerId, new Date(this.now()), room, config.leaseMs, LOOKAHEAD_MS);
           claimed = cameras.length;
           this.counters.claims += claimed;
@@ -119,6 +127,7 @@ export class Scheduler {
           logger.error('claiming due cameras failed', { error: err as Error });
           this.claimClient?.release(true);
           this.claimClient = undefined;
+          this.claimTx = undefined;
           await this.pause(1000);
           continue;
         }
@@ -149,15 +158,20 @@ export class Scheduler {
     const tick = this.ticks.get(at);
     if (tick) return void tick.cameras.push(camera);
     const cameras = [camera];
-    this.ticks.set(at, { cameras, timer: setTimeout(() => {
-      this.ticks.delete(at);
-      for (const c of cameras) this.admit(c);
-    }, at - now) });
+    this.ticks.set(at, { cameras, timer: setTimeout(startTick, at - now, this, at) });
+  }
+
+  /** A start tick came: its rounds go to the host gate. */
+  startTick(at: number): void {
+    const tick = this.ticks.get(at);
+    if (!tick) return;
+    this.ticks.delete(at);
+    for (const c of tick.cameras) this.admit(c);
   }
 
   private admit(camera: ClaimedCamera): void {
     const host = hostOf(camera);
-    this.gate.run(host, () => this.check(camera));
+    this.gate.run(host, camera);
   }
 
   private async check(camera: ClaimedCamera): Promise<void> {
@@ -199,34 +213,52 @@ export class Scheduler {
 
   /** Writes buffered rounds in one transaction, then announces their state changes. Serialised. */
   private flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.writes.length === 0) return;
-      const writes = this.writes;
-      const events = this.events;
-      this.writes = [];
-      this.events = [];
-      let published: StateChangeEvent[];
-      try {
-        const seqs = await this.deps.repo.recordRounds(this.workerId, writes);
-        this.counters.written += writes.length;
-        for (const w of writes) if (w.sample) this.counters.samples++;
-        // Only changes that reached the outage log are announced, each with its log id as seq.
-        published = events.filter((e) => seqs.has(e.cameraId)).map((e) => ({ ...e, seq: seqs.get(e.cameraId)! })).sort((a, b) => a.seq - b.seq);
-        this.counters.changes += published.length;
-      } catch (err) {
-        this.counters.writeErrors++;
-        this.deps.logger.error('writing check results failed; the cameras will be rechecked when their lease ends', { rounds: writes.length, error: err as Error });
-        return;
-      }
-      await this.deps.bus.publish(published).catch((err: Error) => this.deps.logger.error('publishing state changes failed', { error: err }));
-    });
+    this.flushing = this.flushing.then(this.writeBuffered);
     return this.flushing;
   }
+
+  // One function for the life of the scheduler, not a closure per flush (V8 re-optimises those after every full GC).
+  private readonly writeBuffered = async (): Promise<void> => {
+    if (this.writes.length === 0) return;
+    const writes = this.writes;
+    const events = this.events;
+    this.writes = [];
+    this.events = [];
+    const published: StateChangeEvent[] = [];
+    try {
+      const seqs = await this.deps.repo.recordRounds(this.workerId, writes);
+      this.counters.written += writes.length;
+      for (const w of writes) if (w.sample) this.counters.samples++;
+      // Only changes that reached the outage log are announced, each with its log id as seq.
+      for (const e of events) {
+        const seq = seqs.get(e.cameraId);
+        if (seq !== undefined) published.push({ ...e, seq });
+      }
+      published.sort(bySeq);
+      this.counters.changes += published.length;
+    } catch (err) {
+      this.counters.writeErrors++;
+      this.deps.logger.error('writing check results failed; the cameras will be rechecked when their lease ends', { rounds: writes.length, error: err as Error });
+      return;
+    }
+    try {
+      await this.deps.bus.publish(published);
+    } catch (err) {
+      this.deps.logger.error('publishing state changes failed', { error: err as Error });
+    }
+  };
 }
+
+const bySeq = (a: StateChangeEvent, b: StateChangeEvent) => a.seq - b.seq;
 
 /** Fairness key: the device's host, so an NVR's channels share its connection budget. */
 function hostOf(camera: ClaimedCamera): string {
   return parsedUrl((camera.rtspUrl ?? camera.onvifUrl)!)?.hostname ?? camera.id;
+}
+
+// A module function with arguments, not a closure per tick (V8 re-optimises those after every full GC).
+function startTick(scheduler: Scheduler, at: number): void {
+  scheduler.startTick(at);
 }
 
 function sleep(ms: number): Promise<void> {
