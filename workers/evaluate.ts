@@ -31,10 +31,10 @@ export function evaluateRound(
     : t.change || observation.verdict === status ? observation.cause
     : camera.statusCause;
   const next = t.nextCheckInMs === policy.intervalMs ? nextSlot(nowMs, policy.intervalMs, phaseOf(camera.id)) : nowMs + t.nextCheckInMs;
-  const failed = Object.values(outcome.round).some((r) => r && !r.ok);
+  const { rtsp, onvif, tcp } = outcome.round;
+  const failed = (rtsp !== undefined && !rtsp.ok) || (onvif !== undefined && !onvif.ok) || (tcp !== undefined && !tcp.ok);
   const healthyDue = camera.lastSampleAt === null || nowMs - camera.lastSampleAt.getTime() >= config.sampleHealthyEveryMs;
   const keepSample = failed || t.change !== null || observation.verdict !== 'online' || healthyDue;
-  const { rtsp, onvif, tcp } = outcome.round;
   const write: RoundWrite = {
     cameraId: camera.id,
     at,

@@ -60,6 +60,8 @@ function describe(name: string, r: CheckResult): string {
   return `${name}: ${r.failureKind ?? 'failed'}${r.detail ? ` (${r.detail})` : ''}`;
 }
 
+const CHECKED = ['rtsp', 'onvif'] as const;
+
 /**
  * One round → verdict. Truth table (— = check not configured):
  *   rtsp      onvif        tcp   → verdict    cause
@@ -75,8 +77,22 @@ function describe(name: string, r: CheckResult): string {
  * "answered" = a failure kind showing the device replied (auth, not_found, no_video, unsupported, error).
  */
 export function observe(round: CheckRound, policy: LivenessPolicy): Observation {
-  const checks = (['rtsp', 'onvif'] as const).filter((k) => round[k] !== undefined);
-  const failures = checks.filter((k) => !round[k]!.ok).map((k) => describe(k, round[k]!));
+  // Loops, not filter/map/some closures made per call: this runs once per round.
+  const failures: string[] = [];
+  let anyAnswered = false;
+  let hostUp = round.tcp?.ok === true;
+  for (const k of CHECKED) {
+    const r = round[k];
+    if (r === undefined) continue;
+    if (r.ok) {
+      anyAnswered = true;
+      continue;
+    }
+    failures.push(describe(k, r));
+    if (answered(r)) anyAnswered = true;
+    // A refusal, a garbled or oversized reply, or a TCP connect all prove the host itself is up.
+    if (HOST_ANSWERED.has(r.failureKind ?? '')) hostUp = true;
+  }
   if (failures.length === 0) {
     const offset = round.onvif?.clockOffsetMs;
     if (offset !== undefined && Math.abs(offset) > policy.clockOffsetThresholdMs) {
@@ -84,9 +100,7 @@ export function observe(round: CheckRound, policy: LivenessPolicy): Observation 
     }
     return { verdict: 'online', cause: null };
   }
-  if (checks.some((k) => answered(round[k]))) return { verdict: 'degraded', cause: failures.join('; ') };
-  // A refusal, a garbled or oversized reply, or a TCP connect all prove the host itself is up.
-  const hostUp = round.tcp?.ok === true || checks.some((k) => HOST_ANSWERED.has(round[k]!.failureKind ?? ''));
+  if (anyAnswered) return { verdict: 'degraded', cause: failures.join('; ') };
   const scope = hostUp ? 'service down' : 'host down';
   return { verdict: 'offline', cause: `${scope}: ${failures.join('; ')}` };
 }

@@ -57,14 +57,28 @@ const fieldLists = new Map<string, readonly string[]>();
 const fixedTexts = new Map<string, string>();
 const MAX_SHARED = 4096;
 
-function shared<V>(map: Map<string, V>, key: string, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    if (map.size < MAX_SHARED) map.set(detached(key), value);
+// Module functions, not closures made per call: V8 drops the optimised code of per-call closures at every full GC.
+function sharedFields(names: string[]): readonly string[] {
+  const key = names.join('\n');
+  let fields = fieldLists.get(key);
+  if (fields === undefined) {
+    fields = names.map(detached);
+    if (fieldLists.size < MAX_SHARED) fieldLists.set(detached(key), fields);
   }
-  return value;
+  return fields;
 }
+
+function sharedText(value: string): string {
+  let text = fixedTexts.get(value);
+  if (text === undefined) {
+    text = detached(value);
+    if (fixedTexts.size < MAX_SHARED) fixedTexts.set(text, text);
+  }
+  return text;
+}
+
+const nulPlaceholder = () => '\u0000';
+const markerPlaceholder = (run: number) => String.fromCharCode(MARKER + run);
 
 function remember(key: string, entry: Entry): void {
   if (entries.size >= MAX_ENTRIES) entries.clear();
@@ -78,7 +92,7 @@ function remember(key: string, entry: Entry): void {
 export function recall<T extends Record<string, string | null>>(reader: AnswerReader<T>, text: string): { texts: T } | { sighting: Sighting | null } {
   // A NUL would collide with the placeholder; private-use characters are refused when learning.
   if (text.indexOf('\u0000') >= 0) return { sighting: null };
-  const { skeleton, runs } = skeletonOf(text, () => '\u0000');
+  const { skeleton, runs } = skeletonOf(text, nulPlaceholder);
   if (runs.length > MAX_RUNS) return { sighting: null };
   const key = `${reader.name}:${hash('sha1', skeleton, 'base64')}`;
   const entry = entries.get(key);
@@ -132,7 +146,7 @@ export function learn<T extends Record<string, string | null>>(reader: AnswerRea
 /** Field sources learned from the marked skeleton, or null when some field mixes a run with other text. */
 function sourcesOf<T extends Record<string, string | null>>(reader: AnswerReader<T>, text: string, runs: string[], read: T): Entry | null {
   if (PLACEHOLDER_LIKE.test(text)) return null;
-  const marked = skeletonOf(text, (run) => String.fromCharCode(MARKER + run)).skeleton;
+  const marked = skeletonOf(text, markerPlaceholder).skeleton;
   let template: T;
   try {
     template = reader.read(parseXml(marked));
@@ -141,7 +155,7 @@ function sourcesOf<T extends Record<string, string | null>>(reader: AnswerReader
     throw err;
   }
   const names = Object.keys(read);
-  const fields = shared(fieldLists, names.join('\n'), () => names.map(detached));
+  const fields = sharedFields(names);
   const sources: Array<string | number | null> = [];
   for (const field of fields) {
     const value = template[field];
@@ -153,7 +167,7 @@ function sourcesOf<T extends Record<string, string | null>>(reader: AnswerReader
       if (value !== null && PLACEHOLDER_LIKE.test(value)) return null;
       if (value !== read[field]) return null;
       // Copies: a slice of the marked text would keep all of it alive for as long as the entry lives.
-      sources.push(value === null ? null : shared(fixedTexts, value, () => detached(value)));
+      sources.push(value === null ? null : sharedText(value));
     }
   }
   return { runs: runs.length, fields, sources };
