@@ -89,11 +89,20 @@ function utcFromTexts(t: Pick<SystemDateAndTimeTexts, 'year' | 'month' | 'day' |
 function dateTimeTexts(dateTime: XmlElement | undefined) {
   const date = child(dateTime, NS.tt, 'Date');
   const time = child(dateTime, NS.tt, 'Time');
-  const at = (el: XmlElement | undefined, local: string) => textAt(el, [NS.tt, local]);
   return {
-    year: at(date, 'Year'), month: at(date, 'Month'), day: at(date, 'Day'),
-    hour: at(time, 'Hour'), minute: at(time, 'Minute'), second: at(time, 'Second'),
+    year: ttText(date, 'Year'), month: ttText(date, 'Month'), day: ttText(date, 'Day'),
+    hour: ttText(time, 'Hour'), minute: ttText(time, 'Minute'), second: ttText(time, 'Second'),
   };
+}
+
+// Module functions, not closures made per call (V8 re-optimises those after every full GC, and tsx
+// wraps each named one in a defineProperty call).
+function ttText(el: XmlElement | undefined, local: string): string | null {
+  return textAt(el, [NS.tt, local]);
+}
+
+function tdsField(response: XmlElement | undefined, local: string): string {
+  return textAt(response, [NS.tds, local]) ?? '';
 }
 
 /** GetSystemDateAndTimeResponse → the texts its SystemDateAndTime is computed from (see systemDateAndTimeFrom). */
@@ -122,13 +131,12 @@ export function parseSystemDateAndTime(root: XmlElement): SystemDateAndTime {
 /** GetDeviceInformationResponse → the five identity strings ('' for a missing one). */
 export function parseDeviceInformation(root: XmlElement): DeviceInformation {
   const response = responseElement(root, NS.tds, 'GetDeviceInformationResponse');
-  const field = (local: string) => textAt(response, [NS.tds, local]) ?? '';
   return {
-    manufacturer: field('Manufacturer'),
-    model: field('Model'),
-    firmwareVersion: field('FirmwareVersion'),
-    serialNumber: field('SerialNumber'),
-    hardwareId: field('HardwareId'),
+    manufacturer: tdsField(response, 'Manufacturer'),
+    model: tdsField(response, 'Model'),
+    firmwareVersion: tdsField(response, 'FirmwareVersion'),
+    serialNumber: tdsField(response, 'SerialNumber'),
+    hardwareId: tdsField(response, 'HardwareId'),
   };
 }
 
