@@ -51,7 +51,7 @@ async function sendWithAuth(s: Session, method: string, extra: Record<string, st
   const first = await send(s, method, extra, reader);
   if (!first.ok || first.value.statusCode !== 401) return first;
   const challenges = parseChallenges(headerValues(first.value, 'www-authenticate'));
-  const offered = challenges.map((c) => c.scheme).join(', ') || 'no scheme';
+  const offered = schemesOf(challenges);
   if (!s.creds) return { ok: false, failure: { kind: 'auth', detail: `${method} requires credentials (${printable(offered)}); none configured` } };
   const authorizer = createAuthorizer(challenges, s.creds);
   if (!authorizer) return { ok: false, failure: { kind: 'auth', detail: `${method}: no supported authentication scheme offered (${printable(offered)})` } };
@@ -60,6 +60,13 @@ async function sendWithAuth(s: Session, method: string, extra: Record<string, st
   const retry = await send(s, method, extra, reader);
   if (retry.ok && retry.value.statusCode === 401) return { ok: false, failure: { kind: 'auth', detail: `${method}: ${authorizer.scheme} credentials rejected` } };
   return retry;
+}
+
+/** 'digest, basic' (for messages); a loop, not a map() closure per 401 (V8 re-optimises those after every full GC). */
+function schemesOf(challenges: ReturnType<typeof parseChallenges>): string {
+  let offered = '';
+  for (const c of challenges) offered += offered ? `, ${c.scheme}` : c.scheme;
+  return offered || 'no scheme';
 }
 
 const DESCRIBE_READER: ReaderOptions = {

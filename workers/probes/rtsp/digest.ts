@@ -148,9 +148,13 @@ function cachedHash(name: string, text: string): string {
  */
 function chooseQop(offered: string | undefined): string | undefined | null {
   if (offered === undefined || offered.trim() === '') return undefined;
-  const list = offered.split(',').map((q) => q.trim().toLowerCase());
-  if (list.includes('auth')) return 'auth';
-  return list.includes('auth-int') ? 'auth-int' : null;
+  let authInt = false;
+  for (const q of offered.split(',')) {
+    const token = q.trim().toLowerCase();
+    if (token === 'auth') return 'auth';
+    if (token === 'auth-int') authInt = true;
+  }
+  return authInt ? 'auth-int' : null;
 }
 
 /** Whether we can answer a challenge: Basic, or Digest with a nonce, a known algorithm and a usable qop. */

@@ -88,7 +88,9 @@ export function parseSdp(text: string): SdpSummary {
 
 /** The video sections of a summary, in order. */
 export function videoMedia(summary: SdpSummary): SdpMedia[] {
-  return summary.media.filter((m) => m.type.toLowerCase() === 'video');
+  const video: SdpMedia[] = [];
+  for (const m of summary.media) if (m.type.toLowerCase() === 'video') video.push(m);
+  return video;
 }
 
 /**
