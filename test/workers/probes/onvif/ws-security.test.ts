@@ -4,6 +4,7 @@ import {
   CLOCK_CORRECTION_THRESHOLD_MS,
   createdStamp,
   createUsernameToken,
+  isoStamp,
   passwordDigest,
   securityHeader,
 } from '../../../../workers/probes/onvif/ws-security.js';
@@ -54,6 +55,15 @@ describe('onvif/ws-security UsernameToken PasswordDigest', () => {
     for (const [offset, expected] of rows) {
       it(`offset ${offset} → ${expected}`, () => expect(createdStamp(now, offset)).to.equal(expected));
     }
+  });
+
+  it('isoStamp equals Date#toISOString (second boundaries, fractions, negative and six-digit years, repeats)', () => {
+    const times = [0, 1, 999, 1000, 1001, -1, -999, -1000, -1001, 1.7, -1.7, 1764288000000, 1764288000999, 1764288001000, 1764287999999.5,
+      8.64e15, -8.64e15, 253402300800000, -62198755200000, 1764288000123, 1764288000123, 1764288000007];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor(Math.random() * 4e12) - 1e12 + (i % 3) * 0.25);
+    for (const ms of times) expect(isoStamp(ms), String(ms)).to.equal(new Date(ms).toISOString());
+    expect(() => isoStamp(8.64e15 + 1)).to.throw(RangeError);
+    expect(() => isoStamp(NaN)).to.throw(RangeError);
   });
 
   it('renders a wsse:Security header that parses back, with the username escaped', () => {
