@@ -1,4 +1,4 @@
-import { createAuthorizer, parseChallenges, type Authorizer, type Credentials } from './rtsp/digest.js';
+import { createAuthorizer, parseChallenges, type AuthChallenge, type Authorizer, type Credentials } from './rtsp/digest.js';
 import { RtspConnection, type Outcome } from './rtsp/rtsp-connection.js';
 import { header, headerValues, type ReaderOptions, type RtspResponse } from './rtsp/rtsp-message.js';
 import { buildRequest, isSafeRequestUrl, printable, splitUserinfo } from './rtsp/rtsp-request.js';
@@ -63,7 +63,7 @@ async function sendWithAuth(s: Session, method: string, extra: Record<string, st
 }
 
 /** 'digest, basic' (for messages); a loop, not a map() closure per 401 (V8 re-optimises those after every full GC). */
-function schemesOf(challenges: ReturnType<typeof parseChallenges>): string {
+function schemesOf(challenges: AuthChallenge[]): string {
   let offered = '';
   for (const c of challenges) offered += offered ? `, ${c.scheme}` : c.scheme;
   return offered || 'no scheme';

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { promiseWithResolve } from '../promise-with-resolve.js';
 import { socketFailure } from '../socket-failure.js';
 import type { ProbeFailure } from '../types.js';
 import { HttpResponseReader, type HttpHeaders, type HttpStep } from './http-response.js';
@@ -60,17 +61,10 @@ export function soapEnvelope(bodyXml: string, headerXml = ''): string {
 const EXCHANGE = Symbol('soapExchange');
 type OwnedSocket = net.Socket & { [EXCHANGE]?: SoapExchange };
 
-let captured: ((result: SoapHttpResult) => void) | undefined;
-/** The Promise executor, shared: it runs synchronously inside `new Promise`, so `captured` is this call's. */
-function captureResolve(resolve: (result: SoapHttpResult) => void): void {
-  captured = resolve;
-}
-
 /** POSTs one SOAP call and returns status, headers and the whole body — or a failure. Never rejects. */
 export function postSoap(call: SoapCall): Promise<SoapHttpResult> {
-  const answer = new Promise<SoapHttpResult>(captureResolve);
-  new SoapExchange(call, captured!).start();
-  captured = undefined;
+  const [answer, resolve] = promiseWithResolve<SoapHttpResult>();
+  new SoapExchange(call, resolve).start();
   return answer;
 }
 

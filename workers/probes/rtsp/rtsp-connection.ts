@@ -4,6 +4,7 @@
  * answer. Every failure is a ProbeFailure value; `close()` always destroys the socket.
  */
 import net from 'node:net';
+import { promiseWithResolve } from '../promise-with-resolve.js';
 import { socketFailure } from '../socket-failure.js';
 import type { ProbeFailure } from '../types.js';
 import { RtspResponseReader, type ParseStep, type ReaderOptions, type RtspResponse } from './rtsp-message.js';
@@ -30,12 +31,6 @@ type Waiter = (outcome: Outcome<RtspResponse | null>) => void;
  */
 const CONNECTION = Symbol('rtspConnection');
 type OwnedSocket = net.Socket & { [CONNECTION]?: RtspConnection };
-
-let captured: Waiter | undefined;
-/** The Promise executor, shared: it runs synchronously inside `new Promise`, so `captured` is this call's. */
-function captureWaiter(resolve: Waiter): void {
-  captured = resolve;
-}
 
 /**
  * Use: `exchange()` per request (sequentially), `abort()` from the probe's overall timer, `close()` in
@@ -121,9 +116,8 @@ export class RtspConnection {
   /** The outcome of what is about to start, or at once the failure that aborted the connection. */
   private expect(): Promise<Outcome<RtspResponse | null>> {
     if (this.aborted) return Promise.resolve({ ok: false, failure: this.aborted });
-    const waiting = new Promise<Outcome<RtspResponse | null>>(captureWaiter);
-    this.waiter = captured!;
-    captured = undefined;
+    const [waiting, resolve] = promiseWithResolve<Outcome<RtspResponse | null>>();
+    this.waiter = resolve;
     return waiting;
   }
 
