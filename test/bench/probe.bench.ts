@@ -26,6 +26,7 @@ import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, sampleOtherLoa
 import { cores, coverage, dbDelta, lateRounds, rowsWritten, percentile, r1, type DbStats, type FloorResult, type WorkerMessage } from './probe-metrics.js';
 import { pacingOf, runFloor, runPacedFloor } from './probe-floor.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
+import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 
 /**
  * The full-speed floor runs this many times --floor-rounds (≈ 10 s: a 3-s run swung ±20 % between runs);
@@ -76,7 +77,8 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
   const graceMs = o.timeoutMs + 1500;
   const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
   const args = JSON.stringify({ durationMs, leadMs: 5000, warmupMs: o.warmupS * 1000, graceMs });
-  const worker = new BenchChild<WorkerMessage>('worker', './probe-worker.ts', [args], workerEnv(o, dataDir, backend), profile);
+  // Started as `npm run worker` starts it (its V8 flags), plus the profiler when asked.
+  const worker = new BenchChild<WorkerMessage>('worker', './probe-worker.ts', [args], workerEnv(o, dataDir, backend), [...WORKER_NODE_FLAGS, ...profile]);
   children.push(worker);
   const started = (await worker.next('started', 120_000)) as Msg<'started'>;
   log(`worker child up (database opened in ${started.openMs} ms); ${started.ids.length} cameras on their phase slots from now + 5 s; ` +

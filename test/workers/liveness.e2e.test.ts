@@ -15,6 +15,7 @@ import { startFleet, type Fleet, type SimCamera } from '../../workers/simulator/
 import { backendNames, getDatabase, postgresTestUrl, reset } from '../support/backends.js';
 import { deviceId } from '../support/cameras.js';
 import { TEST_CAMERA_KEY } from '../support/test-server.js';
+import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // Fast policy so a test sees whole outages: 2 s interval, 2 rechecks 0.5 s apart, 2 successes to recover.
@@ -147,7 +148,8 @@ if (backendNames().includes('postgres')) {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-workers-'));
       const env = { ...process.env, ...FAST, CHECK_INTERVAL_S: '3', DATABASE_URL: postgresTestUrl(), DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'warn' };
       for (const name of ['worker-a', 'worker-b']) {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], { cwd: ROOT, env: { ...env, WORKER_ID: name }, stdio: ['ignore', 'pipe', 'pipe'] });
+        // As `npm run worker` starts it.
+        const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, '--import', 'tsx', 'workers/main.ts'], { cwd: ROOT, env: { ...env, WORKER_ID: name }, stdio: ['ignore', 'pipe', 'pipe'] });
         children.push(child);
       }
       await new Promise((resolve) => setTimeout(resolve, 12_000));
