@@ -129,7 +129,7 @@ function windowFigures(
   const late = lateRounds(win.log, started.t0, started.t0 + durationMs, 1000);
   const warm = lateRounds(win.log, started.begin, started.t0, 1000);
   log(`lag: ${late.count} rounds of the window started > 1 s late` + (late.count ? ` (due ${late.firstS}…${late.lastS} s into it, worst at ${late.worstS} s)` : '') +
-    `; event-loop delay p99 ${r1(win.loopDelayMs.p99)} ms, max ${r1(win.loopDelayMs.max)} ms; during warm-up ${warm.count} rounds > 1 s late`);
+    `; event-loop delay (sampled every 500 ms) p99 ${r1(win.loopDelayMs.p99)} ms, max ${r1(win.loopDelayMs.max)} ms; during warm-up ${warm.count} rounds > 1 s late`);
   if (late.count > 0) {
     const from = started.t0 + late.firstS * 1000 - 3000;
     const span = load.filter((l) => l.t >= from && l.t <= started.t0 + late.lastS * 1000 + 1000);
