@@ -3,6 +3,9 @@
  * arithmetic: coverage, percentiles, differences of snapshots.
  */
 
+/** The worker child samples its event-loop delay this often during the window (probe-worker.ts says why not finer). */
+export const LOOP_DELAY_RESOLUTION_MS = 500;
+
 /** Per statement kind (`UPDATE camera_checks`, `INSERT INTO probe_samples`, `BEGIN`…): count, rows, wall ms. */
 export type DbStats = Record<string, { n: number; rows: number; ms: number }>;
 

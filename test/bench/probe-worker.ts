@@ -23,11 +23,9 @@ import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
 import { openConfiguredDatabase, type Database } from '../../server/storage/db.js';
 import { startWorker, type Worker } from '../../workers/worker.js';
 import { procCpuMs } from './probe-env.js';
-import { percentile, type DbStats, type RoundLog, type Snapshot, type WorkerMessage } from './probe-metrics.js';
+import { LOOP_DELAY_RESOLUTION_MS, percentile, type DbStats, type RoundLog, type Snapshot, type WorkerMessage } from './probe-metrics.js';
 
 const send = (m: WorkerMessage) => process.send!(m);
-/** Event-loop delay sampling period in the window (see below). */
-const LOOP_DELAY_RESOLUTION_MS = 500;
 const dbStats: DbStats = {};
 
 /** Counts rows written and wall time per statement kind, for every pg client in this process. */
@@ -147,7 +145,7 @@ async function main(): Promise<void> {
   const tableMb = async () => (await db.query<{ b: number }>(`SELECT pg_total_relation_size('camera_checks') AS b`))[0].b / 1048576;
   await at(t0 - 300);
   const tableStartMb = await tableMb();
-  // Sampled every 500 ms: a 10-ms sampler woke the worker 100 times a second during the window, which
+  // Sampled every LOOP_DELAY_RESOLUTION_MS (500): a 10-ms sampler woke the worker 100 times a second during the window, which
   // cost it ~120 CPU ms per 1,000 rounds (measured: 968–1011 with it, 853–880 without) — the
   // instrument's cost, not the worker's, and one the floor never paid. Stalls ≥ 500 ms are always caught.
   const delay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });

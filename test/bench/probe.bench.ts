@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, sampleOtherLoad, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
-import { cores, coverage, dbDelta, lateRounds, rowsWritten, percentile, r1, type DbStats, type FloorResult, type WorkerMessage } from './probe-metrics.js';
+import { cores, coverage, LOOP_DELAY_RESOLUTION_MS, dbDelta, lateRounds, rowsWritten, percentile, r1, type DbStats, type FloorResult, type WorkerMessage } from './probe-metrics.js';
 import { pacingOf, runFloor, runPacedFloor } from './probe-floor.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
@@ -129,7 +129,7 @@ function windowFigures(
   const late = lateRounds(win.log, started.t0, started.t0 + durationMs, 1000);
   const warm = lateRounds(win.log, started.begin, started.t0, 1000);
   log(`lag: ${late.count} rounds of the window started > 1 s late` + (late.count ? ` (due ${late.firstS}…${late.lastS} s into it, worst at ${late.worstS} s)` : '') +
-    `; event-loop delay (sampled every 500 ms) p99 ${r1(win.loopDelayMs.p99)} ms, max ${r1(win.loopDelayMs.max)} ms; during warm-up ${warm.count} rounds > 1 s late`);
+    `; event-loop delay (sampled every ${LOOP_DELAY_RESOLUTION_MS} ms) p99 ${r1(win.loopDelayMs.p99)} ms, max ${r1(win.loopDelayMs.max)} ms; during warm-up ${warm.count} rounds > 1 s late`);
   if (late.count > 0) {
     const from = started.t0 + late.firstS * 1000 - 3000;
     const span = load.filter((l) => l.t >= from && l.t <= started.t0 + late.lastS * 1000 + 1000);
