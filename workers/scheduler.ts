@@ -48,8 +48,8 @@ export class Scheduler {
   private running = false;
   private held = 0;
   private capacityLimited = false;
-  private claimClient: pg.PoolClient | undefined;
-  private claimTx: ClaimTx | undefined;
+  /** The claims' own connection and the query wrapper handed to the repository (made once per connection). */
+  private claim: { client: pg.PoolClient; tx: ClaimTx } | undefined;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   /** Start ticks (aligned ms) → their timer and the claimed rounds they start. */
@@ -96,15 +96,14 @@ export class Scheduler {
     await this.flush();
     await this.flushing;
     await this.deps.repo.releaseClaims(this.workerId, new Date(this.now())).catch((err: Error) => this.deps.logger.warn('could not release claims', { error: err }));
-    this.claimClient?.release();
-    this.claimClient = undefined;
-    this.claimTx = undefined;
+    this.claim?.client.release();
+    this.claim = undefined;
   }
 
   /** A connection of its own for claims (SKIP LOCKED needs separate connections, also on PGlite's socket). */
-  private async claimConnection(): Promise<ClaimTx> {
-    const client = (this.claimClient = await this.deps.db.connect());
-    return { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] };
+  private async claimConnection(): Promise<{ client: pg.PoolClient; tx: ClaimTx }> {
+    const client = await this.deps.db.connect();
+    return { client, tx: { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] } };
   }
 
   private async loop(): Promise<void> {
@@ -118,16 +117,15 @@ export class Scheduler {
       let claimed = 0;
       if (room > 0) {
         try {
-          const tx = (this.claimTx ??= await this.claimConnection());
+          const { tx } = (this.claim ??= await this.claimConnection());
           const cameras = await this.deps.repo.claimDue(tx, this.workerId, new Date(this.now()), room, config.leaseMs, LOOKAHEAD_MS);
           claimed = cameras.length;
           this.counters.claims += claimed;
           for (const camera of cameras) this.schedule(camera);
         } catch (err) {
           logger.error('claiming due cameras failed', { error: err as Error });
-          this.claimClient?.release(true);
-          this.claimClient = undefined;
-          this.claimTx = undefined;
+          this.claim?.client.release(true);
+          this.claim = undefined;
           await this.pause(1000);
           continue;
         }

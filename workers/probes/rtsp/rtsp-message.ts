@@ -28,9 +28,8 @@ export interface ReaderOptions {
 /** First value of a header, matched case-insensitively (`Cseq`, `CSeq`, `CSEQ`); undefined if absent. */
 export function header(message: Pick<RtspResponse, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  // Length first: most names differ in length, and toLowerCase allocates. A loop, not find() with a
-  // closure made per call: V8 re-optimises such closures after every full GC.
-  for (const [n, v] of message.headers) if (n.length === wanted.length && n.toLowerCase() === wanted) return v;
+  // A loop, not find() with a closure made per call: V8 re-optimises such closures after every full GC.
+  for (const [n, v] of message.headers) if (sameName(n, wanted)) return v;
   return undefined;
 }
 
@@ -38,9 +37,12 @@ export function header(message: Pick<RtspResponse, 'headers'>, name: string): st
 export function headerValues(message: Pick<RtspResponse, 'headers'>, name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
-  for (const [n, v] of message.headers) if (n.length === wanted.length && n.toLowerCase() === wanted) values.push(v);
+  for (const [n, v] of message.headers) if (sameName(n, wanted)) values.push(v);
   return values;
 }
+
+/** `name` equals the lower-case `wanted` but for case; length first: most names differ in length, and toLowerCase allocates. */
+const sameName = (name: string, wanted: string) => name.length === wanted.length && name.toLowerCase() === wanted;
 
 const hasContentType = (head: Omit<RtspResponse, 'body'>) => header(head, 'content-type') !== undefined;
 
