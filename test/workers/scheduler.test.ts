@@ -99,21 +99,24 @@ describe('Scheduler (on fakes)', () => {
   });
 
   it('starts claimed rounds in bursts on the first aligned tick at or after their due time', async () => {
-    // Clock at 1,000,000 ms (a tick boundary): 6 cameras due over the next 600 ms, all in one claim.
-    const dueIn = [10, 120, 250, 251, 400, 600];
+    // Clock at 1,000,000 ms (a tick boundary): 6 cameras due over the next 2.4 ticks, all in one claim.
+    //   due (ticks)  0.04  0.48  1  1.004  1.6  2.4
+    //   starts at    1     1     1  2      2    3
+    const T = START_TICK_MS;
+    const dueIn = [0.04, 0.48, 1, 1.004, 1.6, 2.4].map((f) => Math.round(f * T));
     const cameras = dueIn.map((ms, i) => ({ ...camera(i, null), dueAt: new Date(1_000_000 + ms) }));
     h = harness(cameras, { concurrency: 500, batchSize: 500, perHost: 2 });
     const started = () => h!.targets.map((t) => Number(new URL(t.url).hostname.split('.')[3]));
     h.sut.start();
-    await h.clock.tickAsync(START_TICK_MS - 1);
+    await h.clock.tickAsync(T - 1);
     expect(started()).to.deep.equal([]); // nothing starts before its due time
-    await h.clock.tickAsync(1); // tick 250: due at 10, 120 and 250 start together
+    await h.clock.tickAsync(1); // tick 1: the first three start together
     expect(started()).to.deep.equal([0, 1, 2]);
-    await h.clock.tickAsync(START_TICK_MS - 1);
+    await h.clock.tickAsync(T - 1);
     expect(started()).to.deep.equal([0, 1, 2]);
-    await h.clock.tickAsync(1); // tick 500: due at 251 and 400
+    await h.clock.tickAsync(1); // tick 2
     expect(started()).to.deep.equal([0, 1, 2, 3, 4]);
-    await h.clock.tickAsync(START_TICK_MS); // tick 750: due at 600
+    await h.clock.tickAsync(T); // tick 3
     expect(started()).to.deep.equal([0, 1, 2, 3, 4, 5]);
     await h.allDone;
   });
