@@ -9,4 +9,4 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 EXPOSE 8080
 USER node
-CMD ["node", "--heap-growing-percent=100", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--heap-growing-percent=100", "--single-threaded-gc", "--import", "tsx", "server/main.ts"]
