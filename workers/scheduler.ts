@@ -28,8 +28,6 @@ export interface SchedulerDeps {
 
 type ClaimTx = Parameters<LivenessRepository['claimDue']>[0];
 
-// Claim what falls due within this window, then start it on the first start tick at or after its due time.
-const LOOKAHEAD_MS = 1000;
 /**
  * Claimed rounds start in bursts on ticks aligned to this period (the first tick at or after each
  * round's due time), one timer per tick: at the fleet's steady rate a wake-up per round cost more CPU
@@ -39,7 +37,15 @@ const LOOKAHEAD_MS = 1000;
  * interval does not notice a second of lag; the check is still never started before it is due.
  */
 export const START_TICK_MS = 1000;
-export const IDLE_POLL_MS = 250;
+/**
+ * An idle claim loop wakes this long before each start tick and claims what falls due by that tick:
+ * claimed rows wait ~this long for their start instead of up to a second and more (a claim window
+ * reaching past the tick kept each row alive across a scavenge or two, and V8 promoted them), and the
+ * loop wakes once per tick. The lead covers the claim statement's own time (~5 ms, ~60 ms when busy).
+ */
+const CLAIM_LEAD_MS = 150;
+/** The longest an idle claim loop sleeps: one tick. */
+export const IDLE_POLL_MS = START_TICK_MS;
 const FLUSH_EVERY_MS = 250;
 const FLUSH_AT = 500;
 
@@ -121,7 +127,8 @@ export class Scheduler {
       if (room > 0) {
         try {
           const { tx } = (this.claim ??= await this.claimConnection());
-          const cameras = await this.deps.repo.claimDue(tx, this.workerId, new Date(this.now()), room, config.leaseMs, LOOKAHEAD_MS);
+          const now = this.now();
+          const cameras = await this.deps.repo.claimDue(tx, this.workerId, new Date(now), room, config.leaseMs, tickAtOrAfter(now) - now);
           claimed = cameras.length;
           this.counters.claims += claimed;
           for (const camera of cameras) this.schedule(camera);
@@ -133,7 +140,7 @@ export class Scheduler {
           continue;
         }
       }
-      if (claimed === 0 || claimed < room) await this.pause(IDLE_POLL_MS);
+      if (claimed === 0 || claimed < room) await this.pause(untilNextClaim(this.now()));
     }
   }
 
@@ -155,7 +162,7 @@ export class Scheduler {
     const now = this.now();
     const due = camera.dueAt.getTime();
     if (due <= now) return this.admit(camera);
-    const at = Math.ceil(due / START_TICK_MS) * START_TICK_MS;
+    const at = tickAtOrAfter(due);
     const tick = this.ticks.get(at);
     if (tick) return void tick.cameras.push(camera);
     const cameras = [camera];
@@ -255,6 +262,13 @@ const bySeq = (a: StateChangeEvent, b: StateChangeEvent) => a.seq - b.seq;
 /** Fairness key: the device's host, so an NVR's channels share its connection budget. */
 function hostOf(camera: ClaimedCamera): string {
   return parsedUrl((camera.rtspUrl ?? camera.onvifUrl)!)?.hostname ?? camera.id;
+}
+
+const tickAtOrAfter = (ms: number) => Math.ceil(ms / START_TICK_MS) * START_TICK_MS;
+
+/** From `now` to CLAIM_LEAD_MS before the next start tick that is at least that far away. */
+function untilNextClaim(now: number): number {
+  return tickAtOrAfter(now + CLAIM_LEAD_MS + 1) - CLAIM_LEAD_MS - now;
 }
 
 // A module function with arguments, not a closure per tick (V8 re-optimises those after every full GC).
