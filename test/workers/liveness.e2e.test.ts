@@ -19,7 +19,7 @@ import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 import { START_TICK_MS } from '../../workers/scheduler.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-// Fast policy so a test sees whole outages: 2 s interval, 2 rechecks 0.5 s apart, 2 successes to recover.
+// Fast policy so a test sees whole outages: 2 s interval, 2 rechecks 1 s apart, 2 successes to recover.
 const FAST = { CHECK_INTERVAL_S: '2', RECHECK_INTERVAL_S: '1', CONFIRM_RECHECKS: '2', RECOVER_CHECKS: '2', PROBE_TIMEOUT_MS: '1500', PROBE_CONNECT_TIMEOUT_MS: '1000', SAMPLE_HEALTHY_EVERY_S: '0' };
 
 async function register(db: Database, cameras: readonly SimCamera[], cipher: CredentialCipher): Promise<Map<number, string>> {
