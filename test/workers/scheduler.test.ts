@@ -32,13 +32,15 @@ function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: numb
   const pending = [...due];
   let handed = 0;
   const claims: number[] = [];
+  const windows: Array<{ at: number; lookaheadMs: number }> = [];
   let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => (release = resolve));
   const written: RoundWrite[] = [];
   const targets: ProbeTarget[] = [];
   const repo = {
-    claimDue: async (_tx: unknown, _w: string, _now: Date, limit: number) => {
+    claimDue: async (_tx: unknown, _w: string, now: Date, limit: number, _lease: number, lookaheadMs: number) => {
       claims.push(limit);
+      windows.push({ at: now.getTime(), lookaheadMs });
       const cut = cuts.find((c) => c > handed) ?? Infinity;
       const batch = pending.splice(0, Math.min(limit, cut - handed));
       handed += batch.length;
@@ -62,7 +64,7 @@ function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: numb
     onRound: () => ++rounds === due.length && onAll?.(),
   });
   const allDone = new Promise<void>((resolve) => (onAll = resolve));
-  return { sut, clock, claims, written, targets, allDone, release };
+  return { sut, clock, claims, windows, written, targets, allDone, release };
 }
 
 describe('Scheduler (on fakes)', () => {
@@ -119,6 +121,18 @@ describe('Scheduler (on fakes)', () => {
     await h.clock.tickAsync(T); // tick 3
     expect(started()).to.deep.equal([0, 1, 2, 3, 4, 5]);
     await h.allDone;
+  });
+
+  it('an idle loop claims once per start tick, shortly before it, what falls due by that tick', async () => {
+    // Clock at 1,000,000 ms, a tick boundary; nothing is due. Claims (ms after start → claim window):
+    //   0 → 0 (the tick is now)   T − lead → lead   2T − lead → lead   3T − lead → lead
+    h = harness([], { concurrency: 500, batchSize: 500, perHost: 2 });
+    h.sut.start();
+    await h.clock.tickAsync(3 * START_TICK_MS);
+    const seen = h.windows.map((w) => ({ at: w.at - 1_000_000, lookaheadMs: w.lookaheadMs }));
+    const lead = seen[1].lookaheadMs;
+    expect(lead).to.be.within(1, START_TICK_MS / 2);
+    expect(seen).to.deep.equal([0, 1, 2, 3].map((k) => ({ at: k === 0 ? 0 : k * START_TICK_MS - lead, lookaheadMs: k === 0 ? 0 : lead })));
   });
 
   it('decrypts a camera password once and opens a changed one anew', async () => {
