@@ -44,8 +44,6 @@ export const START_TICK_MS = 1000;
  * loop wakes once per tick. The lead covers the claim statement's own time (~5 ms, ~60 ms when busy).
  */
 const CLAIM_LEAD_MS = 150;
-/** The longest an idle claim loop sleeps: one tick. */
-export const IDLE_POLL_MS = START_TICK_MS;
 const FLUSH_EVERY_MS = 250;
 const FLUSH_AT = 500;
 
@@ -264,7 +262,8 @@ function hostOf(camera: ClaimedCamera): string {
   return parsedUrl((camera.rtspUrl ?? camera.onvifUrl)!)?.hostname ?? camera.id;
 }
 
-const tickAtOrAfter = (ms: number) => Math.ceil(ms / START_TICK_MS) * START_TICK_MS;
+/** The first start tick at or after `ms` (ticks are multiples of START_TICK_MS). */
+export const tickAtOrAfter = (ms: number) => Math.ceil(ms / START_TICK_MS) * START_TICK_MS;
 
 /** From `now` to CLAIM_LEAD_MS before the next start tick that is at least that far away. */
 function untilNextClaim(now: number): number {

@@ -9,7 +9,7 @@
 import { BenchChild, log, type Simulator } from './probe-env.js';
 import type { BenchOptions } from './probe-setup.js';
 import { r1, type FloorResult } from './probe-metrics.js';
-import { START_TICK_MS } from '../../workers/scheduler.js';
+import { tickAtOrAfter } from '../../workers/scheduler.js';
 
 /** When each round of one period starts in a paced floor. */
 export interface Pacing {
@@ -28,8 +28,7 @@ export function pacingOf(firstDue: number[], begin: number, intervalMs: number, 
   const periodMs = (firstDue.length * 1000) / roundsPerSec;
   const scale = periodMs / intervalMs;
   const slot = (t: number) => ((((t - begin) % intervalMs) + intervalMs) % intervalMs) * scale;
-  const onTick = (ms: number) => Math.ceil(ms / START_TICK_MS) * START_TICK_MS;
-  const offsetsMs = firstDue.map((t) => onTick(slot(t)) % periodMs).sort((a, b) => a - b);
+  const offsetsMs = firstDue.map((t) => tickAtOrAfter(slot(t)) % periodMs).sort((a, b) => a - b);
   return { offsetsMs, periodMs };
 }
 

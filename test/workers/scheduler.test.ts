@@ -8,7 +8,7 @@ import type { ClaimedCamera, LivenessRepository, RoundWrite } from '../../server
 import type { StateEventBus } from '../../server/events/state-events.js';
 import type { ProbeRegistry } from '../../workers/probes/index.js';
 import type { ProbeTarget } from '../../workers/probes/types.js';
-import { IDLE_POLL_MS, Scheduler, START_TICK_MS } from '../../workers/scheduler.js';
+import { Scheduler, START_TICK_MS } from '../../workers/scheduler.js';
 
 const KEY = Buffer.alloc(32, 3);
 
@@ -82,7 +82,7 @@ describe('Scheduler (on fakes)', () => {
     const slow = new Set(cameras.slice(0, 20).map((c) => new URL(c.rtspUrl!).hostname));
     h = harness(cameras, { concurrency: 500, batchSize: 500, perHost: 2 }, [20], slow);
     h.sut.start();
-    await h.clock.tickAsync(IDLE_POLL_MS + 50); // the idle poll: the second claim finds the 100 fast cameras
+    await h.clock.tickAsync(START_TICK_MS + 50); // the idle loop's next claim (once per tick) finds the 100 fast cameras
     expect(h.claims.length).to.equal(2);
     for (let i = 0; i < 10; i++) await Promise.resolve();
     await h.clock.tickAsync(0);
