@@ -53,6 +53,19 @@ export async function runFloor(sim: Simulator, rounds: number, concurrency: numb
   }
 }
 
+/**
+ * Two full-speed floor runs pooled (rounds, CPU and wall summed): one before the worker ran, one after.
+ * The machine's speed drifts (back-to-back 10-s runs here spread 334–403 CPU ms per 1,000 rounds), and
+ * one run taken minutes before the worker's window made `cpuRatio` swing with it.
+ */
+export function pooledFloor(runs: FloorResult[]): FloorResult & { runsCpuMsPer1000: number[] } {
+  const sum = (key: 'rounds' | 'failures' | 'cpuMs' | 'mainCpuMs' | 'wallMs') => runs.reduce((a, r) => a + r[key], 0);
+  return {
+    type: 'result', rounds: sum('rounds'), failures: sum('failures'), cpuMs: sum('cpuMs'), mainCpuMs: sum('mainCpuMs'), wallMs: sum('wallMs'),
+    runsCpuMsPer1000: runs.map((r) => r1((r.cpuMs * 1000) / r.rounds)),
+  };
+}
+
 /** The paced floor's CPU ms per 1,000 rounds: as many rounds as the full-speed floor, at the window's rate and phases. */
 export async function runPacedFloor(sim: Simulator, o: BenchOptions, pacing: Pacing): Promise<number> {
   log(`paced floor: ${o.floorRounds} rounds on the worker's phase slots at ${r1((pacing.offsetsMs.length * 1000) / pacing.periodMs)}/s (≈ ${Math.round((o.floorRounds * pacing.periodMs) / pacing.offsetsMs.length / 1000)} s)`);

@@ -38,7 +38,7 @@ export interface RoundLog {
 
 export type WorkerMessage =
   | { type: 'started'; begin: number; t0: number; ids: string[]; firstDue: number[]; openMs: number }
-  | { type: 'window'; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number]; loopDelayMs: { p99: number; max: number } }
+  | { type: 'window'; prior?: Snapshot; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number]; loopDelayMs: { p99: number; max: number } }
   | { type: 'saturation'; start: Snapshot; end: Snapshot; made: number; rounds: number; notOnline: number; firstAt: number; lastAt: number; latencyP50: number; latencyP99: number }
   | { type: 'stopped'; peakRssMb: number; sampledPeakRssMb: number; loggedErrors: number }
   | { type: 'failed'; message: string };

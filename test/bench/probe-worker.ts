@@ -6,9 +6,9 @@
  * 1. Opens the database (on the embedded default: the PGlite folder the orchestrator closed) and
  *    puts every camera on its own phase slot in [begin, begin + interval), begin = now + leadMs — the
  *    slot the engine's nextSlot keeps it on, so the run starts in steady state. Starts the worker → `started`.
- * 2. After `warmupMs` of probing (JIT, connection pools, first flushes), snapshots CPU, event loop and
- *    counters at t0 = begin + warmupMs and t0 + duration; after the grace sends `window` with every
- *    round it logged.
+ * 2. After `warmupMs` of probing (JIT, connection pools, first flushes, the answer memo's learning cycle),
+ *    snapshots CPU, event loop and counters at t0 = begin + warmupMs and t0 + duration (and one interval
+ *    before t0 unless that is the first cycle); after the grace sends `window` with every round it logged.
  * 3. On `saturate`: makes every unclaimed camera due now and measures until `seconds` pass or 90 %
  *    are done → `saturation`. On `stop` (or SIGTERM): stops the worker, closes the database → `stopped`.
  * Row writes and statement times are counted by wrapping pg.Client#query (same on both backends).
@@ -143,6 +143,14 @@ async function main(): Promise<void> {
 
   // camera_checks takes two non-HOT row versions per round (claim + result both move next_check_at).
   const tableMb = async () => (await db.query<{ b: number }>(`SELECT pg_total_relation_size('camera_checks') AS b`))[0].b / 1048576;
+  // The cycle before the window, when it is not the first: with the default warm-up (two intervals) the
+  // second cycle after start, when the answer memo learns each camera's answers (reported on its own).
+  const priorAt = t0 - config.liveness.policy.intervalMs;
+  let prior: Snapshot | undefined;
+  if (priorAt >= begin + config.liveness.policy.intervalMs) {
+    await at(priorAt);
+    prior = snapshot(worker);
+  }
   await at(t0 - 300);
   const tableStartMb = await tableMb();
   // Sampled every LOOP_DELAY_RESOLUTION_MS (500): a 10-ms sampler woke the worker 100 times a second during the window, which
@@ -160,7 +168,7 @@ async function main(): Promise<void> {
   // The histogram holds whole periods (500 ms and more); the delay is what exceeds the period.
   const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS);
   const loopDelayMs = { p99: beyond(delay.percentile(99)), max: beyond(delay.max) };
-  send({ type: 'window', start, end, log, tableMb: [tableStartMb, tableEndMb], loopDelayMs });
+  send({ type: 'window', prior, start, end, log, tableMb: [tableStartMb, tableEndMb], loopDelayMs });
 }
 
 /** Every unclaimed camera due now; rate over the time it takes to do 90 % of them (or `seconds`). */

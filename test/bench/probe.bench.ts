@@ -6,10 +6,13 @@
  * own. On the embedded default the worker child opens the PGlite folder after this process closed it.
  *
  * 1. Setup (untimed): simulator with N Digest cameras on --base; the cameras registered
- *    (probe-setup.ts); the floor: 4 × `--floor-rounds` bare rounds at the worker's concurrency.
+ *    (probe-setup.ts); the full-speed floor: 4 × `--floor-rounds` bare rounds at the worker's concurrency
+ *    (again once the worker stopped; `floorCpuMsPer1000` pools both runs).
  * 2. Steady state: the worker child puts each camera on its own phase slot in the first interval,
- *    probes for --warmup s (default one interval: every camera probed once, JIT warm), then measures --duration; per round it logs cameraId, lag and
- *    latency (onRound). Other processes' CPU is sampled each second: the machine may be shared.
+ *    probes for --warmup s (default two intervals: every camera probed twice, JIT warm, answer memo
+ *    learned — the cycle before the window is reported as `learningCycleCpuMsPer1000`), then measures
+ *    --duration; per round it logs cameraId, lag and latency (onRound). Other processes' CPU is
+ *    sampled each second: the machine may be shared.
  * 3. Saturation (--saturation-s, 0 = skip): every camera due at once; sustained rounds/s →
  *    maxCamerasPerCycle = floor(rate × interval). CPU of worker, simulator and the rest of the machine
  *    are read from /proc so the limiting party is visible.
@@ -22,37 +25,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { backendsCpuMs, BenchChild, log, machineCpuMs, procCpuMs, sampleOtherLoad, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
-import { cores, coverage, LOOP_DELAY_RESOLUTION_MS, dbDelta, lateRounds, rowsWritten, percentile, r1, type DbStats, type FloorResult, type WorkerMessage } from './probe-metrics.js';
-import { pacingOf, runFloor, runPacedFloor } from './probe-floor.js';
+import { BenchChild, log, sampleOtherLoad, startSimulator, stopProcess, throwAwayDatabase, type Backend, type Simulator } from './probe-env.js';
+import { cores, coverage, LOOP_DELAY_RESOLUTION_MS, dbDelta, lateRounds, rowsWritten, percentile, r1, type WorkerMessage } from './probe-metrics.js';
+import { logDb, others, outside, saturation, type Msg, type Outside } from './probe-saturation.js';
+import { pacingOf, pooledFloor, runFloor, runPacedFloor } from './probe-floor.js';
 import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 
 /**
- * The full-speed floor runs this many times --floor-rounds (≈ 10 s: a 3-s run swung ±20 % between runs);
- * the paced one runs --floor-rounds at the worker's rate.
+ * Each of the two full-speed floor runs (before and after the worker) does this many times --floor-rounds
+ * (≈ 10 s: a 3-s run swung ±20 % between runs); the paced one runs --floor-rounds at the worker's rate.
  */
 const FULL_SPEED_FLOOR_FACTOR = 4;
-
-type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
-
-/** CPU of the simulator, of the database server's backends (PostgreSQL) and of the whole machine at one instant. */
-const outside = (sim: Simulator, backend: Backend) => ({
-  wall: Date.now(),
-  sim: procCpuMs(sim.child.pid!),
-  db: backend.dbName ? backendsCpuMs(backend.dbName) : 0,
-  machine: machineCpuMs().busy,
-});
-type Outside = ReturnType<typeof outside>;
-
-/** Cores used by the simulator, the database server, and everything else beside the worker, between two readings. */
-function others(a: Outside, b: Outside, workerCores: number) {
-  const wall = b.wall - a.wall;
-  const sim = cores(b.sim - a.sim, wall);
-  const db = cores(b.db - a.db, wall);
-  const machine = cores(b.machine - a.machine, wall);
-  return { sim, db, machine, rest: Math.round((machine - workerCores - sim - db) * 100) / 100 };
-}
 
 function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -72,7 +56,7 @@ function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.P
 }
 
 /** The steady-state window and the saturation phase; returns the figures of the JSON line and the window's pacing. */
-async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backend: Backend, floor: FloorResult, children: BenchChild<WorkerMessage>[]) {
+async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backend: Backend, children: BenchChild<WorkerMessage>[]) {
   const durationMs = o.durationS * 1000;
   const graceMs = o.timeoutMs + 1500;
   const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
@@ -95,7 +79,7 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
   const win = (await worker.next('window', started.t0 - Date.now() + durationMs + graceMs + 60_000)) as Msg<'window'>;
   timers.forEach(clearTimeout);
   const load = sampler?.stop() ?? [];
-  const figures = windowFigures(o, backend, floor, started, win, graceMs, around.before, around.after, load);
+  const figures = windowFigures(o, backend, started, win, graceMs, around.before, around.after, load);
 
   const sat = o.saturationS > 0 ? await saturation(worker, sim, backend, o) : undefined;
   worker.send({ type: 'stop' });
@@ -112,7 +96,7 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
 
 /** Coverage, lag, CPU and writes of the steady-state window (logged on stderr too). */
 function windowFigures(
-  o: BenchOptions, backend: Backend, floor: FloorResult, started: Msg<'started'>, win: Msg<'window'>, graceMs: number,
+  o: BenchOptions, backend: Backend, started: Msg<'started'>, win: Msg<'window'>, graceMs: number,
   before: Outside | undefined, after: Outside | undefined, load: Array<{ t: number; cores: number }>,
 ) {
   const durationMs = o.durationS * 1000;
@@ -124,7 +108,6 @@ function windowFigures(
   const db = dbDelta(start.db, end.db);
   const cpuMsPer1000 = ((end.cpuMs - start.cpuMs) * 1000) / rounds;
   const mainMsPer1000 = ((end.mainCpuMs - start.mainCpuMs) * 1000) / rounds;
-  const floorCpuMsPer1000 = (floor.cpuMs * 1000) / floor.rounds;
   log(`window: ${rounds} rounds in ${wall} ms; coverage ${cov.coveragePct}% (${cov.slotsServed}/${cov.slots} due slots served; ≥${Math.floor(durationMs / intervalMs)} rounds: ${cov.minRoundsPct}%); not online: ${win.log.notOnline}`);
   const late = lateRounds(win.log, started.t0, started.t0 + durationMs, 1000);
   const warm = lateRounds(win.log, started.begin, started.t0, 1000);
@@ -138,6 +121,9 @@ function windowFigures(
   }
   log(`worker CPU: ${r1(cpuMsPer1000)} ms/1000 rounds (main thread ${r1(mainMsPer1000)}, other threads ${r1(cpuMsPer1000 - mainMsPer1000)}); ` +
     `${cores(end.cpuMs - start.cpuMs, wall)} cores; event loop busy ${Math.round((100 * (end.eluActiveMs - start.eluActiveMs)) / wall)}%`);
+  const { prior } = win;
+  const learningCycleCpuMsPer1000 = prior ? r1(((start.cpuMs - prior.cpuMs) * 1000) / (start.rounds - prior.rounds)) : null;
+  if (prior) log(`the cycle before the window (${start.rounds - prior.rounds} rounds; the answer memo's learning cycle with the default warm-up): ${learningCycleCpuMsPer1000} CPU ms/1000 rounds`);
   const x = before && after ? others(before, after, cores(end.cpuMs - start.cpuMs, wall)) : undefined;
   const dbServerCpuMsPer1000 = before && after && backend.dbName ? r1(((after.db - before.db) * 1000) / rounds) : null;
   if (x && before && after) {
@@ -154,9 +140,9 @@ function windowFigures(
     lagP50Ms: r1(percentile(cov.lags, 50)),
     lagP99Ms: r1(percentile(cov.lags, 99)),
     cpuMsPer1000: r1(cpuMsPer1000),
-    floorCpuMsPer1000: r1(floorCpuMsPer1000),
-    cpuRatio: Math.round((cpuMsPer1000 / floorCpuMsPer1000) * 100) / 100,
-    // Filled in after the worker stopped (the paced floor runs at the rate measured here).
+    // Filled in after the worker stopped (the second full-speed floor run, and the paced floor at the rate measured here).
+    floorCpuMsPer1000: 0,
+    cpuRatio: 0,
     floorPacedCpuMsPer1000: null as number | null,
     cpuRatioPaced: null as number | null,
     peakRssMb: 0,
@@ -164,7 +150,9 @@ function windowFigures(
     maxCamerasPerCycle: null as number | null,
     // Beyond the required keys: what the figures are made of.
     workerMainCpuMsPer1000: r1(mainMsPer1000),
-    floorMainCpuMsPer1000: r1((floor.mainCpuMs * 1000) / floor.rounds),
+    floorMainCpuMsPer1000: 0,
+    floorRunsCpuMsPer1000: [] as number[],
+    learningCycleCpuMsPer1000,
     dbServerCpuMsPer1000,
     minRoundsPct: cov.minRoundsPct,
     lagMaxMs: r1(Math.max(...cov.lags)),
@@ -173,56 +161,6 @@ function windowFigures(
     checkTableGrowthMb: r1(win.tableMb[1] - win.tableMb[0]),
     otherLoadCores: x ? x.rest : null,
   };
-}
-
-/** Every camera due at once; sustained rate and who is busy while it lasts. */
-async function saturation(worker: BenchChild<WorkerMessage>, sim: Simulator, backend: Backend, o: BenchOptions) {
-  const intervalMs = o.intervalS * 1000;
-  const before = outside(sim, backend);
-  worker.send({ type: 'saturate', seconds: o.saturationS });
-  const s = (await worker.next('saturation', o.saturationS * 1000 + 60_000)) as Msg<'saturation'>;
-  const after = outside(sim, backend);
-  const wall = s.end.wall - s.start.wall;
-  const rate = s.rounds / (wall / 1000);
-  const workerCores = cores(s.end.cpuMs - s.start.cpuMs, wall);
-  const mainCores = cores(s.end.mainCpuMs - s.start.mainCpuMs, wall);
-  const mainMsPerRound = (s.end.mainCpuMs - s.start.mainCpuMs) / s.rounds;
-  const x = others(before, after, workerCores);
-  const elu = (s.end.eluActiveMs - s.start.eluActiveMs) / wall;
-  const db = dbDelta(s.start.db, s.end.db);
-  const n = os.cpus().length;
-  const parties = `worker ${workerCores} (main thread ${mainCores}), simulator ${x.sim}, database server ${x.db}, other ${x.rest}`;
-  const bottleneck =
-    elu >= 0.9 && mainCores >= 0.85 ? `worker main thread CPU (${mainCores} of one core)`
-    : elu >= 0.9 ? `worker event loop saturated, but its thread ran only ${mainCores} cores: it waits for a CPU (machine ${x.machine}/${n} — ${parties})`
-    : x.machine >= 0.9 * n ? `machine CPU: all ${n} cores busy — ${parties}`
-    : 'waits: database or network (no CPU is saturated)';
-  log(`saturation: ${s.rounds} of ${s.made} cameras in ${wall} ms → ${Math.round(rate)} rounds/s; latency p50 ${r1(s.latencyP50)} ms p99 ${r1(s.latencyP99)} ms; ` +
-    `${s.notOnline} healthy cameras judged not online`);
-  log(`saturation CPU: ${parties}; machine ${x.machine}/${n}; event loop busy ${Math.round(elu * 100)}%; ` +
-    `worker ${r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds)} ms/1000 rounds (main thread ${r1(mainMsPerRound * 1000)})`);
-  logDb('saturation', db, wall);
-  log(`saturation bottleneck: ${bottleneck}`);
-  return {
-    roundsPerSec: Math.round(rate),
-    maxCamerasPerCycle: Math.floor((rate * intervalMs) / 1000),
-    // The ceiling if the worker's main thread had a core to itself (simulator and database elsewhere).
-    mainThreadBoundCamerasPerCycle: Math.floor(intervalMs / mainMsPerRound),
-    cpuMsPer1000: r1(((s.end.cpuMs - s.start.cpuMs) * 1000) / s.rounds),
-    mainCpuMsPer1000: r1(mainMsPerRound * 1000),
-    workerCores, mainCores, simulatorCores: x.sim, dbServerCores: x.db, otherCores: x.rest, machineCores: x.machine,
-    eventLoopBusyPct: Math.round(elu * 100),
-    latencyP50Ms: r1(s.latencyP50),
-    latencyP99Ms: r1(s.latencyP99),
-    notOnlineRounds: s.notOnline,
-    dbWritesPerSec: r1(rowsWritten(s.start, s.end) / (wall / 1000)),
-    bottleneck,
-  };
-}
-
-function logDb(phase: string, byKind: DbStats, wall: number): void {
-  const parts = Object.entries(byKind).map(([k, v]) => `${k} ×${v.n} ${v.rows} rows ${r1(v.ms / v.n)} ms avg`);
-  log(`${phase} statements (${r1(wall / 1000)} s): ${parts.join('; ')}`);
 }
 
 async function main(): Promise<number> {
@@ -256,8 +194,13 @@ async function main(): Promise<number> {
     log(`simulator: ${o.cameras} cameras from ${o.base}:${o.port} ready in ${sim.startMs} ms (control ${sim.control})`);
     const cameras = (await (await fetch(`${sim.control}/cameras`)).json()) as SimCamera[];
     await setupDatabase(config, cameras, o.cold);
-    const floor = await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency);
-    const { figures, pacing } = await runWorker(sim, o, dataDir, backend, floor, children);
+    const floorBefore = await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency);
+    const { figures, pacing } = await runWorker(sim, o, dataDir, backend, children);
+    const floor = pooledFloor([floorBefore, await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency)]);
+    figures.floorCpuMsPer1000 = r1((floor.cpuMs * 1000) / floor.rounds);
+    figures.cpuRatio = Math.round((figures.cpuMsPer1000 / figures.floorCpuMsPer1000) * 100) / 100;
+    figures.floorMainCpuMsPer1000 = r1((floor.mainCpuMs * 1000) / floor.rounds);
+    figures.floorRunsCpuMsPer1000 = floor.runsCpuMsPer1000;
     const paced = await runPacedFloor(sim, o, pacing);
     figures.floorPacedCpuMsPer1000 = r1(paced);
     figures.cpuRatioPaced = Math.round((figures.cpuMsPer1000 / paced) * 100) / 100;
