@@ -196,6 +196,7 @@ async function main(): Promise<number> {
     await setupDatabase(config, cameras, o.cold);
     const floorBefore = await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency);
     const { figures, pacing } = await runWorker(sim, o, dataDir, backend, children);
+    await backend.settle?.();
     const floor = pooledFloor([floorBefore, await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency)]);
     figures.floorCpuMsPer1000 = r1((floor.cpuMs * 1000) / floor.rounds);
     figures.cpuRatio = Math.round((figures.cpuMsPer1000 / figures.floorCpuMsPer1000) * 100) / 100;
