@@ -41,7 +41,7 @@ export interface BenchOptions {
 
 const NUMBERS = {
   cameras: 10_000, duration: 120, interval: 60, concurrency: 500, 'per-host': 2, timeout: 5000,
-  // warmup: its default is two intervals (see parseOptions); 120 matches the default interval.
+  // warmup: its default is two intervals (see parseOptions); 120 = twice the default interval.
   'floor-rounds': 5000, 'saturation-s': 20, warmup: 120, port: 8554,
 } as const;
 
