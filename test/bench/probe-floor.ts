@@ -54,14 +54,15 @@ export async function runFloor(sim: Simulator, rounds: number, concurrency: numb
 }
 
 /**
- * Two full-speed floor runs pooled (rounds, CPU and wall summed): one before the worker ran, one after.
- * The machine's speed drifts (back-to-back 10-s runs here spread 334–403 CPU ms per 1,000 rounds), and
- * one run taken minutes before the worker's window made `cpuRatio` swing with it.
+ * Full-speed floor runs pooled (rounds and CPU summed): one before the worker ran, one after. The
+ * machine's speed drifts (back-to-back 10-s runs here spread 334–403 CPU ms per 1,000 rounds), and one
+ * run taken minutes before the worker's window made `cpuRatio` swing with it.
  */
-export function pooledFloor(runs: FloorResult[]): FloorResult & { runsCpuMsPer1000: number[] } {
-  const sum = (key: 'rounds' | 'failures' | 'cpuMs' | 'mainCpuMs' | 'wallMs') => runs.reduce((a, r) => a + r[key], 0);
+export function pooledFloor(runs: FloorResult[]): { cpuMsPer1000: number; mainCpuMsPer1000: number; runsCpuMsPer1000: number[] } {
+  const rounds = runs.reduce((a, r) => a + r.rounds, 0);
   return {
-    type: 'result', rounds: sum('rounds'), failures: sum('failures'), cpuMs: sum('cpuMs'), mainCpuMs: sum('mainCpuMs'), wallMs: sum('wallMs'),
+    cpuMsPer1000: r1((runs.reduce((a, r) => a + r.cpuMs, 0) * 1000) / rounds),
+    mainCpuMsPer1000: r1((runs.reduce((a, r) => a + r.mainCpuMs, 0) * 1000) / rounds),
     runsCpuMsPer1000: runs.map((r) => r1((r.cpuMs * 1000) / r.rounds)),
   };
 }

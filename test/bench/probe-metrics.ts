@@ -43,6 +43,9 @@ export type WorkerMessage =
   | { type: 'stopped'; peakRssMb: number; sampledPeakRssMb: number; loggedErrors: number }
   | { type: 'failed'; message: string };
 
+/** One kind of message from the worker child. */
+export type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
+
 export interface FloorResult {
   type: 'result';
   rounds: number;

@@ -5,10 +5,8 @@
  */
 import os from 'node:os';
 import { backendsCpuMs, log, machineCpuMs, procCpuMs, type BenchChild, type Backend, type Simulator } from './probe-env.js';
-import { cores, dbDelta, r1, rowsWritten, type DbStats, type WorkerMessage } from './probe-metrics.js';
+import { cores, dbDelta, r1, rowsWritten, type DbStats, type Msg, type WorkerMessage } from './probe-metrics.js';
 import type { BenchOptions } from './probe-setup.js';
-
-export type Msg<T extends WorkerMessage['type']> = Extract<WorkerMessage, { type: T }>;
 
 /** CPU of the simulator, of the database server's backends (PostgreSQL) and of the whole machine at one instant. */
 export const outside = (sim: Simulator, backend: Backend) => ({
