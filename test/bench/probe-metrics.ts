@@ -16,6 +16,8 @@ export interface Snapshot {
   cpuMs: number;
   /** The main (JavaScript) thread only, from /proc/self/task/<pid>/stat (10 ms ticks). */
   mainCpuMs: number;
+  /** The embedded database engine's thread(s) (those its open started), ms; null on the PostgreSQL server. */
+  dbEngineCpuMs: number | null;
   /** Event-loop busy time (performance.eventLoopUtilization().active), ms. */
   eluActiveMs: number;
   rounds: number;

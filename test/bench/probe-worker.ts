@@ -13,6 +13,8 @@
  *    are done → `saturation`. On `stop` (or SIGTERM): stops the worker, closes the database → `stopped`.
  * Row writes and statement times are counted by wrapping pg.Client#query (same on both backends).
  */
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../../config/index.js';
@@ -71,6 +73,21 @@ async function seedSchedule(db: Database, intervalMs: number, leadMs: number): P
   return { begin, ids, firstDue };
 }
 
+/** The threads the embedded database started (PGlite's engine thread); empty on the PostgreSQL server. */
+let engineThreads: number[] = [];
+const threadIds = () => readdirSync('/proc/self/task').map(Number);
+
+/** CPU of the engine's threads (a thread that ended counts nothing more), or null when there are none. */
+function engineCpuMs(): number | null {
+  if (engineThreads.length === 0) return null;
+  let ms = 0;
+  for (const tid of engineThreads) {
+    const t = procCpuMs(process.pid, tid);
+    if (Number.isFinite(t)) ms += t;
+  }
+  return ms;
+}
+
 function snapshot(worker: Worker): Snapshot {
   const cpu = process.cpuUsage();
   const c = worker.scheduler.counters;
@@ -78,6 +95,7 @@ function snapshot(worker: Worker): Snapshot {
     wall: Date.now(),
     cpuMs: (cpu.user + cpu.system) / 1000,
     mainCpuMs: procCpuMs(process.pid, process.pid),
+    dbEngineCpuMs: engineCpuMs(),
     eluActiveMs: performance.eventLoopUtilization().active,
     rounds: c.rounds,
     claims: c.claims,
@@ -101,8 +119,12 @@ async function main(): Promise<void> {
     if (line.includes('"level":"error"')) loggedErrors++;
     process.stderr.write(`${line}\n`);
   });
+  // libuv starts its thread pool on first use: start it now, so that the threads new after the open are the engine's.
+  await readFile('/proc/self/stat');
+  const threadsBefore = new Set(threadIds());
   const opened = performance.now();
   const db = await openConfiguredDatabase(config);
+  if (!config.databaseUrl) engineThreads = threadIds().filter((tid) => !threadsBefore.has(tid));
   const bus = createStateEventBus(db, logger);
   const cipher = new CredentialCipher(config.cameraSecretKey!);
   const openMs = Math.round(performance.now() - opened);

@@ -108,6 +108,7 @@ function windowFigures(
   const db = dbDelta(start.db, end.db);
   const cpuMsPer1000 = ((end.cpuMs - start.cpuMs) * 1000) / rounds;
   const mainMsPer1000 = ((end.mainCpuMs - start.mainCpuMs) * 1000) / rounds;
+  const dbEngineCpuMsPer1000 = start.dbEngineCpuMs !== null && end.dbEngineCpuMs !== null ? r1(((end.dbEngineCpuMs - start.dbEngineCpuMs) * 1000) / rounds) : null;
   log(`window: ${rounds} rounds in ${wall} ms; coverage ${cov.coveragePct}% (${cov.slotsServed}/${cov.slots} due slots served; ≥${Math.floor(durationMs / intervalMs)} rounds: ${cov.minRoundsPct}%); not online: ${win.log.notOnline}`);
   const late = lateRounds(win.log, started.t0, started.t0 + durationMs, 1000);
   const warm = lateRounds(win.log, started.begin, started.t0, 1000);
@@ -119,7 +120,8 @@ function windowFigures(
     const avg = span.reduce((a, l) => a + l.cores, 0) / Math.max(1, span.length);
     log(`other processes kept ${r1(avg)} cores busy around the late rounds (peak ${r1(Math.max(0, ...span.map((l) => l.cores)))}; window average ${r1(load.reduce((a, l) => a + l.cores, 0) / Math.max(1, load.length))})`);
   }
-  log(`worker CPU: ${r1(cpuMsPer1000)} ms/1000 rounds (main thread ${r1(mainMsPer1000)}, other threads ${r1(cpuMsPer1000 - mainMsPer1000)}); ` +
+  log(`worker CPU: ${r1(cpuMsPer1000)} ms/1000 rounds (main thread ${r1(mainMsPer1000)}, other threads ${r1(cpuMsPer1000 - mainMsPer1000)}` +
+    `${dbEngineCpuMsPer1000 !== null ? `, of them the embedded database engine ${dbEngineCpuMsPer1000}` : ''}); ` +
     `${cores(end.cpuMs - start.cpuMs, wall)} cores; event loop busy ${Math.round((100 * (end.eluActiveMs - start.eluActiveMs)) / wall)}%`);
   const { prior } = win;
   const learningCycleCpuMsPer1000 = prior ? r1(((start.cpuMs - prior.cpuMs) * 1000) / (start.rounds - prior.rounds)) : null;
@@ -154,6 +156,7 @@ function windowFigures(
     floorRunsCpuMsPer1000: [] as number[],
     learningCycleCpuMsPer1000,
     dbServerCpuMsPer1000,
+    dbEngineCpuMsPer1000,
     minRoundsPct: cov.minRoundsPct,
     lagMaxMs: r1(Math.max(...cov.lags)),
     loopDelayMaxMs: r1(win.loopDelayMs.max),
