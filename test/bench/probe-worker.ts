@@ -77,7 +77,7 @@ async function seedSchedule(db: Database, intervalMs: number, leadMs: number): P
 let engineThreads: number[] = [];
 const threadIds = () => readdirSync('/proc/self/task').map(Number);
 
-/** CPU of the engine's threads (a thread that ended counts nothing more), or null when there are none. */
+/** CPU of the engine's threads, or null when there are none (a thread gone meanwhile would drop out of the sum; PGlite's lives as long as the database). */
 function engineCpuMs(): number | null {
   if (engineThreads.length === 0) return null;
   let ms = 0;
