@@ -142,7 +142,9 @@ describe('onvif/soap-client postSoap', () => {
     sut = await rawServer(() => undefined);
     const started = performance.now();
     const result = await postSoap(call(sut.url, { connectTimeoutMs: 100, deadline: started + 400 }));
-    expect(!result.ok && result.failure).to.deep.equal({ kind: 'timeout', detail: 'no complete answer within 400 ms' });
+    expect(!result.ok && result.failure.kind).to.equal('timeout');
+    // The budget is what is left of the deadline when the call starts, a fraction of a ms after `started`.
+    expect(!result.ok && result.failure.detail).to.match(/^no complete answer within (39[0-9]|400) ms$/);
     expect(performance.now() - started).to.be.within(390, 2000);
   });
 
