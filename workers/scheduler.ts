@@ -3,12 +3,13 @@ import type { LivenessConfig } from '../config/index.js';
 import type { Logger } from '../server/logger.js';
 import type { CredentialCipher } from '../server/secrets/credential-cipher.js';
 import type { Database } from '../server/storage/db.js';
-import type { ClaimedCamera, LivenessRepository, RoundWrite } from '../server/storage/liveness.repository.js';
-import type { StateChangeEvent, StateEventBus } from '../server/events/state-events.js';
+import type { ClaimedCamera, LivenessRepository } from '../server/storage/liveness.repository.js';
+import type { StateEventBus } from '../server/events/state-events.js';
 import type { ProbeRegistry } from './probes/index.js';
 import { evaluateRound } from './evaluate.js';
 import { HostGate } from './host-gate.js';
 import { PasswordCache } from './password-cache.js';
+import { RoundWriter } from './round-writer.js';
 import { parsedUrl } from './probes/parsed-url.js';
 import { runRound } from './runner.js';
 
@@ -44,8 +45,6 @@ export const START_TICK_MS = 1000;
  * loop wakes once per tick. The lead covers the claim statement's own time (~5 ms, ~60 ms when busy).
  */
 const CLAIM_LEAD_MS = 150;
-const FLUSH_EVERY_MS = 250;
-const FLUSH_AT = 500;
 
 /**
  * Claims due cameras in batches (many workers share a PostgreSQL server without double probes),
@@ -64,17 +63,19 @@ export class Scheduler {
   private readonly unstarted = new Set<string>();
   private readonly gate: HostGate<ClaimedCamera>;
   private readonly passwords: PasswordCache;
-  private writes: RoundWrite[] = [];
-  private events: Array<Omit<StateChangeEvent, 'seq'>> = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly writer: RoundWriter;
   private readonly now: () => number;
-  readonly counters = { rounds: 0, claims: 0, written: 0, samples: 0, changes: 0, writeErrors: 0 };
+  /** `writeBacks` counts write-back statements (each carries a batch of `written` rounds). */
+  readonly counters = { rounds: 0, claims: 0, written: 0, samples: 0, changes: 0, writeErrors: 0, writeBacks: 0 };
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
     this.gate = new HostGate(deps.config.perHost, (camera) => this.check(camera));
     this.passwords = new PasswordCache(deps.cipher);
+    this.writer = new RoundWriter({
+      repo: deps.repo, bus: deps.bus, logger: deps.logger, workerId: deps.config.workerId, now: this.now, counters: this.counters,
+      running: () => this.held - this.unstarted.size,
+    });
   }
 
   get workerId(): string {
@@ -84,7 +85,7 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.flushTimer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
+    this.writer.start();
     this.loopDone = this.loop();
   }
 
@@ -99,9 +100,7 @@ export class Scheduler {
     this.gate.dropWaiting();
     const deadline = this.now() + this.deps.config.probeTimeoutMs * 3;
     while (this.held - this.unstarted.size > 0 && this.now() < deadline) await sleep(20);
-    clearInterval(this.flushTimer);
-    await this.flush();
-    await this.flushing;
+    await this.writer.stop();
     await this.deps.repo.releaseClaims(this.workerId, new Date(this.now())).catch((err: Error) => this.deps.logger.warn('could not release claims', { error: err }));
     this.claim?.client.release();
     this.claim = undefined;
@@ -190,11 +189,9 @@ export class Scheduler {
         now: this.now,
       });
       const { write, event } = evaluateRound(camera, outcome, this.deps.config, this.now());
-      this.writes.push(write);
-      if (event) this.events.push(event);
+      this.writer.add(write, event);
       this.counters.rounds++;
       this.deps.onRound?.({ cameraId: camera.id, lagMs: started - camera.dueAt.getTime(), latencyMs: outcome.latencyMs, verdict: write.verdict });
-      if (this.writes.length >= FLUSH_AT) void this.flush();
     } catch (err) {
       // A probe never throws for a dead camera; reaching here is a bug. The claim's lease brings the camera back.
       this.deps.logger.error('check round failed', { cameraId: camera.id, error: err as Error });
@@ -216,46 +213,7 @@ export class Scheduler {
     }
     return { rtspUrl: camera.rtspUrl, onvifUrl: camera.onvifUrl, username: camera.username ?? undefined, password };
   }
-
-  /** Writes buffered rounds in one transaction, then announces their state changes. Serialised. */
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(this.writeBuffered);
-    return this.flushing;
-  }
-
-  // One function for the life of the scheduler, not a closure per flush (V8 re-optimises those after every full GC).
-  private readonly writeBuffered = async (): Promise<void> => {
-    if (this.writes.length === 0) return;
-    const writes = this.writes;
-    const events = this.events;
-    this.writes = [];
-    this.events = [];
-    const published: StateChangeEvent[] = [];
-    try {
-      const seqs = await this.deps.repo.recordRounds(this.workerId, writes);
-      this.counters.written += writes.length;
-      for (const w of writes) if (w.sample) this.counters.samples++;
-      // Only changes that reached the outage log are announced, each with its log id as seq.
-      for (const e of events) {
-        const seq = seqs.get(e.cameraId);
-        if (seq !== undefined) published.push({ ...e, seq });
-      }
-      published.sort(bySeq);
-      this.counters.changes += published.length;
-    } catch (err) {
-      this.counters.writeErrors++;
-      this.deps.logger.error('writing check results failed; the cameras will be rechecked when their lease ends', { rounds: writes.length, error: err as Error });
-      return;
-    }
-    try {
-      await this.deps.bus.publish(published);
-    } catch (err) {
-      this.deps.logger.error('publishing state changes failed', { error: err as Error });
-    }
-  };
 }
-
-const bySeq = (a: StateChangeEvent, b: StateChangeEvent) => a.seq - b.seq;
 
 /** Fairness key: the device's host, so an NVR's channels share its connection budget. */
 function hostOf(camera: ClaimedCamera): string {
