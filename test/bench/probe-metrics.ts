@@ -26,6 +26,7 @@ export interface Snapshot {
   samples: number;
   changes: number;
   writeErrors: number;
+  writeBacks: number;
   db: DbStats;
 }
 

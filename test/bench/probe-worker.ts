@@ -103,6 +103,7 @@ function snapshot(worker: Worker): Snapshot {
     samples: c.samples,
     changes: c.changes,
     writeErrors: c.writeErrors,
+    writeBacks: c.writeBacks,
     db: structuredClone(dbStats),
   };
 }

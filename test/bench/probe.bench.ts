@@ -135,7 +135,7 @@ function windowFigures(
   }
   logDb('window', db, wall);
   log(`camera_checks (table + indexes): ${r1(win.tableMb[0])} → ${r1(win.tableMb[1])} MB over the window (vacuum runs on VACUUM_CRON)`);
-  log(`scheduler: claims ${end.claims - start.claims}, written ${end.written - start.written}, state changes ${end.changes - start.changes}, write errors ${end.writeErrors - start.writeErrors}`);
+  log(`scheduler: claims ${end.claims - start.claims}, written ${end.written - start.written}, write-back statements ${end.writeBacks - start.writeBacks}, state changes ${end.changes - start.changes}, write errors ${end.writeErrors - start.writeErrors}`);
   return {
     probesPerSec: r1(rounds / (wall / 1000)),
     coveragePct: cov.coveragePct,
@@ -157,6 +157,7 @@ function windowFigures(
     learningCycleCpuMsPer1000,
     dbServerCpuMsPer1000,
     dbEngineCpuMsPer1000,
+    dbWriteBacksPerSec: r1((end.writeBacks - start.writeBacks) / (wall / 1000)),
     minRoundsPct: cov.minRoundsPct,
     lagMaxMs: r1(Math.max(...cov.lags)),
     loopDelayMaxMs: r1(win.loopDelayMs.max),
