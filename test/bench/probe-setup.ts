@@ -35,6 +35,11 @@ export interface BenchOptions {
   base: string;
   port: number;
   cold: boolean;
+  /**
+   * Percentage of cameras that answer each request 50–500 ms late (the simulator's `slow` fault), as
+   * real cameras do: a start tick's rounds then finish over ~0.5 s instead of all within milliseconds.
+   */
+  slowPct: number;
   /** Folder for a --cpu-prof of the worker child (off when unset). */
   profile?: string;
 }
@@ -42,12 +47,12 @@ export interface BenchOptions {
 const NUMBERS = {
   cameras: 10_000, duration: 120, interval: 60, concurrency: 500, 'per-host': 2, timeout: 5000,
   // warmup: its default is two intervals (see parseOptions); 120 = twice the default interval.
-  'floor-rounds': 5000, 'saturation-s': 20, warmup: 120, port: 8554,
+  'floor-rounds': 5000, 'saturation-s': 20, warmup: 120, port: 8554, 'slow-pct': 0,
 } as const;
 
 export const USAGE = `usage: npm run bench:probe -- [--cameras 10000] [--duration 120] [--interval 60] [--concurrency 500]
   [--per-host 2] [--timeout 5000] [--floor-rounds 5000] [--saturation-s 20 (0 = skip)] [--warmup S (default: two intervals)] [--base 127.2.0.1]
-  [--port 8554] [--cold] [--profile DIR (cpu profile of the worker child)]`;
+  [--port 8554] [--cold] [--slow-pct 0 (cameras answering 50–500 ms late)] [--profile DIR (cpu profile of the worker child)]`;
 
 /** Parses argv; throws with every bad option named. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -79,8 +84,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     base: (values.base as string | undefined) ?? '127.2.0.1',
     port: num('port', 1),
     cold: values.cold === true,
+    slowPct: num('slow-pct', 0),
     profile: values.profile as string | undefined,
   };
+  if (options.slowPct > 100) problems.push(`--slow-pct: at most 100, got ${options.slowPct}`);
   if (options.base.startsWith('127.1.')) problems.push('--base: 127.1.x.x belongs to the tests; use e.g. 127.2.0.1');
   if (options.durationS < options.intervalS) problems.push(`--duration must be at least one interval (${options.intervalS} s)`);
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\n${USAGE}`);
@@ -89,6 +96,24 @@ export function parseOptions(argv: string[]): BenchOptions {
 
 /** What the control API's GET /cameras tells about each simulated camera (the fields used here). */
 export type SimCamera = Pick<SimulatedCamera, 'index' | 'rtspUrl' | 'onvifUrl' | 'username' | 'password'>;
+
+/**
+ * Makes `pct` % of the simulated cameras slow, spread over the fleet, each with its own delay of
+ * 50–500 ms (deterministic: the same cameras and delays every run).
+ */
+export async function slowDown(control: string, cameras: SimCamera[], pct: number): Promise<void> {
+  if (pct === 0) return;
+  const slow = cameras.filter((cam) => (cam.index * 7919) % 100 < pct);
+  for (let first = 0; first < slow.length; first += 100) {
+    await Promise.all(slow.slice(first, first + 100).map(async (cam) => {
+      const body = JSON.stringify({ rtsp: 'slow', onvif: 'slow', slowMs: 50 + ((cam.index * 104_729) % 451) });
+      const res = await fetch(`${control}/cameras/${cam.index}/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`simulator refused the slow fault for camera ${cam.index}: HTTP ${res.status}`);
+    }));
+  }
+  log(`${slow.length} cameras (${pct} %) answer 50–500 ms late`);
+}
 
 /** Registers `cameras` and sets up the steady state; closes its handle (the worker child opens the database next). */
 export async function setupDatabase(config: Config, cameras: SimCamera[], cold: boolean): Promise<void> {

@@ -29,7 +29,7 @@ import { BenchChild, log, sampleOtherLoad, startSimulator, stopProcess, throwAwa
 import { cores, coverage, LOOP_DELAY_RESOLUTION_MS, dbDelta, lateRounds, rowsWritten, percentile, r1, type Msg, type WorkerMessage } from './probe-metrics.js';
 import { logDb, others, outside, saturation, type Outside } from './probe-saturation.js';
 import { pacingOf, pooledFloor, runFloor, runPacedFloor } from './probe-floor.js';
-import { BENCH_KEY, parseOptions, setupDatabase, type BenchOptions, type SimCamera } from './probe-setup.js';
+import { BENCH_KEY, parseOptions, setupDatabase, slowDown, type BenchOptions, type SimCamera } from './probe-setup.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 
 /**
@@ -164,6 +164,7 @@ function windowFigures(
     notOnlineRounds: win.log.notOnline,
     checkTableGrowthMb: r1(win.tableMb[1] - win.tableMb[0]),
     otherLoadCores: x ? x.rest : null,
+    slowPct: o.slowPct,
   };
 }
 
@@ -197,6 +198,7 @@ async function main(): Promise<number> {
     sim = await startSimulator(o.cameras, o.base, o.port);
     log(`simulator: ${o.cameras} cameras from ${o.base}:${o.port} ready in ${sim.startMs} ms (control ${sim.control})`);
     const cameras = (await (await fetch(`${sim.control}/cameras`)).json()) as SimCamera[];
+    await slowDown(sim.control, cameras, o.slowPct);
     await setupDatabase(config, cameras, o.cold);
     const floorBefore = await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency);
     const { figures, pacing } = await runWorker(sim, o, dataDir, backend, children);
