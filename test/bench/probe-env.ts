@@ -4,6 +4,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -198,6 +199,29 @@ export function procCpuMs(pid: number, tid?: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * Runs `open` and names the threads of this process it started — the embedded database's engine
+ * (PGlite's worker thread). libuv starts its thread pool on first use, so it is started first: its
+ * threads are not counted.
+ */
+export async function threadsStartedBy<T>(open: () => Promise<T>): Promise<{ value: T; threads: number[] }> {
+  const threadIds = () => readdirSync('/proc/self/task').map(Number);
+  await readFile('/proc/self/stat');
+  const before = new Set(threadIds());
+  const value = await open();
+  return { value, threads: threadIds().filter((tid) => !before.has(tid)) };
+}
+
+/** CPU ms of these threads of this process (one gone meanwhile drops out of the sum). */
+export function threadsCpuMs(threads: readonly number[]): number {
+  let ms = 0;
+  for (const tid of threads) {
+    const t = procCpuMs(process.pid, tid);
+    if (Number.isFinite(t)) ms += t;
+  }
+  return ms;
 }
 
 /** Busy and total CPU time of the whole machine (all cores), in ms. */

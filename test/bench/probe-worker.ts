@@ -13,8 +13,6 @@
  *    are done → `saturation`. On `stop` (or SIGTERM): stops the worker, closes the database → `stopped`.
  * Row writes and statement times are counted by wrapping pg.Client#query (same on both backends).
  */
-import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../../config/index.js';
@@ -24,7 +22,7 @@ import { createLogger } from '../../server/logger.js';
 import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
 import { openConfiguredDatabase, type Database } from '../../server/storage/db.js';
 import { startWorker, type Worker } from '../../workers/worker.js';
-import { procCpuMs } from './probe-env.js';
+import { procCpuMs, threadsCpuMs, threadsStartedBy } from './probe-env.js';
 import { LOOP_DELAY_RESOLUTION_MS, percentile, type DbStats, type RoundLog, type Snapshot, type WorkerMessage } from './probe-metrics.js';
 
 const send = (m: WorkerMessage) => process.send!(m);
@@ -75,18 +73,9 @@ async function seedSchedule(db: Database, intervalMs: number, leadMs: number): P
 
 /** The threads the embedded database started (PGlite's engine thread); empty on the PostgreSQL server. */
 let engineThreads: number[] = [];
-const threadIds = () => readdirSync('/proc/self/task').map(Number);
 
-/** CPU of the engine's threads, or null when there are none (a thread gone meanwhile would drop out of the sum; PGlite's lives as long as the database). */
-function engineCpuMs(): number | null {
-  if (engineThreads.length === 0) return null;
-  let ms = 0;
-  for (const tid of engineThreads) {
-    const t = procCpuMs(process.pid, tid);
-    if (Number.isFinite(t)) ms += t;
-  }
-  return ms;
-}
+/** CPU of the engine's threads, or null when there are none (PGlite's lives as long as the database). */
+const engineCpuMs = (): number | null => (engineThreads.length === 0 ? null : threadsCpuMs(engineThreads));
 
 function snapshot(worker: Worker): Snapshot {
   const cpu = process.cpuUsage();
@@ -120,12 +109,9 @@ async function main(): Promise<void> {
     if (line.includes('"level":"error"')) loggedErrors++;
     process.stderr.write(`${line}\n`);
   });
-  // libuv starts its thread pool on first use: start it now, so that the threads new after the open are the engine's.
-  await readFile('/proc/self/stat');
-  const threadsBefore = new Set(threadIds());
   const opened = performance.now();
-  const db = await openConfiguredDatabase(config);
-  if (!config.databaseUrl) engineThreads = threadIds().filter((tid) => !threadsBefore.has(tid));
+  const { value: db, threads } = await threadsStartedBy(() => openConfiguredDatabase(config));
+  if (!config.databaseUrl) engineThreads = threads;
   const bus = createStateEventBus(db, logger);
   const cipher = new CredentialCipher(config.cameraSecretKey!);
   const openMs = Math.round(performance.now() - opened);

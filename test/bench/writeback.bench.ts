@@ -10,23 +10,22 @@
  * write-back statement costs on its own, which is why RoundWriter writes a start tick's burst
  * in one statement. Prints one JSON line; progress goes to stderr.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
 import { CameraRepository } from '../../server/storage/camera.repository.js';
 import { openDatabase, type Database } from '../../server/storage/db.js';
-import { LivenessRepository, type ClaimedCamera, type RoundWrite } from '../../server/storage/liveness.repository.js';
+import { LivenessRepository } from '../../server/storage/liveness.repository.js';
 import { evaluateRound } from '../../workers/evaluate.js';
 import type { RoundOutcome } from '../../workers/runner.js';
 import { storedCamera } from './fleet-generator.js';
-import { backendsCpuMs, procCpuMs, throwAwayDatabase, type Backend } from './probe-env.js';
+import { backendsCpuMs, procCpuMs, threadsCpuMs, threadsStartedBy, throwAwayDatabase, type Backend } from './probe-env.js';
+import { r1 } from './probe-metrics.js';
 
 const log = (msg: string) => process.stderr.write(`[bench:writeback] ${msg}\n`);
 const TICK_MS = 1000;
-const r1 = (n: number) => Math.round(n * 10) / 10;
 
 /** A healthy round as the probes report it (the facts a real camera's answers give). */
 const HEALTHY: RoundOutcome = {
@@ -83,12 +82,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-bench-writeback-'));
   const backend: Backend = adminUrl ? await throwAwayDatabase(adminUrl) : { name: 'pglite', drop: async () => undefined };
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}) });
-  const threads = () => readdirSync('/proc/self/task').map(Number);
-  await readFile('/proc/self/stat'); // starts libuv's pool now, so the threads new after the open are the engine's
-  const before = new Set(threads());
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
-  const engine = threads().filter((tid) => !before.has(tid));
-  const dbCpuMs = () => (backend.dbName ? backendsCpuMs(backend.dbName) : engine.reduce((sum, tid) => sum + procCpuMs(process.pid, tid), 0));
+  const { value: db, threads: engine } = await threadsStartedBy(() => openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir }));
+  const dbCpuMs = () => (backend.dbName ? backendsCpuMs(backend.dbName) : threadsCpuMs(engine));
   const client = await db.connect();
   try {
     let now = Date.now() + 3_600_000; // simulated time, ahead of the rows' real timestamps
@@ -102,7 +97,7 @@ async function main(): Promise<void> {
         let t = performance.now();
         const claimed = await repo.claimDue(tx, config.liveness.workerId, new Date(now), config.liveness.batchSize, config.liveness.leaseMs, 0);
         totals.claimMs += performance.now() - t;
-        const writes = claimed.map((camera: ClaimedCamera): RoundWrite => evaluateRound(camera, HEALTHY, config.liveness, now + 20).write);
+        const writes = claimed.map((camera) => evaluateRound(camera, HEALTHY, config.liveness, now + 20).write);
         const size = Math.ceil(writes.length / statements);
         t = performance.now();
         for (let k = 0; k < writes.length; k += size, totals.writeBacks++) await repo.recordRounds(config.liveness.workerId, writes.slice(k, k + size));
