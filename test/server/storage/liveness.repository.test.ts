@@ -91,6 +91,34 @@ for (const backend of backendNames()) {
       for (const c of first) expect(c.dueAt.getTime()).to.equal(now.getTime() + 3000);
     });
 
+    it('a claim reads only the rows it claims: no sequential scan, so its cost does not grow with the fleet', async () => {
+      await new CameraRepository(db).insertMany(Array.from({ length: 9700 }, (_, i) => fields(i + 1000)));
+      await db.query(`UPDATE camera_checks SET next_check_at = $1::timestamptz + random() * interval '60 s' WHERE next_check_at < 'infinity'`, [now]);
+      await db.query('VACUUM ANALYZE camera_checks');
+      await db.query('VACUUM ANALYZE cameras');
+      // The statement claimDue sends, run under EXPLAIN ANALYZE in a transaction that is rolled back.
+      const sent: Array<{ sql: string; params: readonly unknown[] }> = [];
+      const recorder: Queryable = {
+        query: async <T extends object>(sql: string, params: readonly unknown[] = []) => {
+          sent.push({ sql, params });
+          return [] as T[];
+        },
+      };
+      await sut.claimDue(recorder, 'w', new Date(now.getTime() + 1000), 500, 120_000, 0);
+      const conn = await ownConnection(db);
+      let plan: string;
+      try {
+        await conn.query('BEGIN');
+        const rows = await conn.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE) ${sent[0].sql}`, sent[0].params);
+        plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        await conn.query('ROLLBACK');
+        conn.release();
+      }
+      expect(plan).to.match(/camera_checks_due_idx/);
+      expect(plan).not.to.match(/Seq Scan/);
+    });
+
     it('writes state, outage rows and samples in one batch, but only for rounds it still owns', async () => {
       const [mine, stolen] = await sut.claimDue(db, 'w1', now, 2, 120_000, 0);
       await db.query(`UPDATE camera_checks SET claimed_by = 'w2' WHERE camera_id = $1`, [stolen.id]);
