@@ -85,9 +85,9 @@ export class LivenessRepository {
    * fall due again when the lease runs out. SKIP LOCKED lets any number of workers claim at once.
    * Use a dedicated connection per claimer: on PGlite, claims sharing one connection see the same rows.
    * The rows to update are named by `= ANY (ARRAY(SELECT … FROM due))`, an index lookup of the claimed
-   * ids whatever the planner guesses: a plain join with `due` (estimated at `limit` rows) was planned
-   * as a hash join that read and hashed all of camera_checks on every claim — half the claim's cost
-   * at 10,000 cameras, and growing with the fleet.
+   * ids whatever the planner guesses: with a plain join, `due` is estimated at `limit` rows, and around
+   * 10,000 cameras the planner chose a hash join that read and hashed all of camera_checks on every
+   * claim (half the claim's time there; larger fleets got index lookups again).
    */
   async claimDue(client: Queryable, workerId: string, now: Date, limit: number, leaseMs: number, lookaheadMs: number): Promise<ClaimedCamera[]> {
     const rows = await client.query<{ batch: string | null }>(
