@@ -3,6 +3,8 @@
  * arithmetic: coverage, percentiles, differences of snapshots.
  */
 
+import type { OutageFigures } from './probe-outage.js';
+
 /** The worker child samples its event-loop delay this often during the window (probe-worker.ts says why not finer). */
 export const LOOP_DELAY_RESOLUTION_MS = 500;
 
@@ -41,7 +43,10 @@ export interface RoundLog {
 
 export type WorkerMessage =
   | { type: 'started'; begin: number; t0: number; ids: string[]; firstDue: number[]; openMs: number }
-  | { type: 'window'; prior?: Snapshot; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number]; loopDelayMs: { p99: number; max: number } }
+  | {
+      type: 'window'; prior?: Snapshot; start: Snapshot; end: Snapshot; log: RoundLog; tableMb: [number, number];
+      loopDelayMs: { p99: number; max: number }; outage?: OutageFigures;
+    }
   | { type: 'saturation'; start: Snapshot; end: Snapshot; made: number; rounds: number; notOnline: number; firstAt: number; lastAt: number; latencyP50: number; latencyP99: number }
   | { type: 'stopped'; peakRssMb: number; sampledPeakRssMb: number; loggedErrors: number }
   | { type: 'failed'; message: string };

@@ -11,6 +11,7 @@ import { CameraRepository } from '../../server/storage/camera.repository.js';
 import { openConfiguredDatabase } from '../../server/storage/db.js';
 import { storedCamera } from './fleet-generator.js';
 import { log } from './probe-env.js';
+import { OUTAGE_KINDS, type OutageKind } from './probe-outage.js';
 import type { SimCamera as SimulatedCamera } from '../../workers/simulator/types.js';
 
 export const BENCH_KEY = 'b7e1c2d4e5f6a7980112233445566778899aabbccddeeff00112233445566778';
@@ -40,6 +41,9 @@ export interface BenchOptions {
    * real cameras do: a start tick's rounds then finish over ~0.5 s instead of all within milliseconds.
    */
   slowPct: number;
+  /** Percentage of cameras (one block of the fleet) that stop answering when the window starts (probe-outage.ts). */
+  outagePct: number;
+  outageKind: OutageKind;
   /** Folder for a --cpu-prof of the worker child (off when unset). */
   profile?: string;
 }
@@ -48,11 +52,13 @@ const NUMBERS = {
   cameras: 10_000, duration: 120, interval: 60, concurrency: 500, 'per-host': 2, timeout: 5000,
   // warmup: its default is two intervals (see parseOptions); 120 = twice the default interval.
   'floor-rounds': 5000, 'saturation-s': 20, warmup: 120, port: 8554, 'slow-pct': 0,
+  'outage-pct': 0,
 } as const;
 
 export const USAGE = `usage: npm run bench:probe -- [--cameras 10000] [--duration 120] [--interval 60] [--concurrency 500]
   [--per-host 2] [--timeout 5000] [--floor-rounds 5000] [--saturation-s 20 (0 = skip)] [--warmup S (default: two intervals)] [--base 127.2.0.1]
-  [--port 8554] [--cold] [--slow-pct 0 (cameras answering 50–500 ms late)] [--profile DIR (cpu profile of the worker child)]`;
+  [--port 8554] [--cold] [--slow-pct 0 (cameras answering 50–500 ms late)] [--profile DIR (cpu profile of the worker child)]
+  [--outage-pct 0 (cameras going dark when the window starts)] [--outage-kind hang|down|reset (default hang)]`;
 
 /** Parses argv; throws with every bad option named. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -60,7 +66,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { ...spec, base: { type: 'string' }, cold: { type: 'boolean' }, profile: { type: 'string' } },
+    options: { ...spec, base: { type: 'string' }, cold: { type: 'boolean' }, profile: { type: 'string' }, 'outage-kind': { type: 'string' } },
   });
   const problems: string[] = [];
   const num = (key: keyof typeof NUMBERS, min: number, fallback: number = NUMBERS[key]): number => {
@@ -85,9 +91,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     port: num('port', 1),
     cold: values.cold === true,
     slowPct: num('slow-pct', 0),
+    outagePct: num('outage-pct', 0),
+    outageKind: ((values['outage-kind'] as string | undefined) ?? 'hang') as OutageKind,
     profile: values.profile as string | undefined,
   };
   if (options.slowPct > 100) problems.push(`--slow-pct: at most 100, got ${options.slowPct}`);
+  if (options.outagePct > 100) problems.push(`--outage-pct: at most 100, got ${options.outagePct}`);
+  if (!OUTAGE_KINDS.includes(options.outageKind)) problems.push(`--outage-kind: one of ${OUTAGE_KINDS.join(', ')}, got "${options.outageKind}"`);
   if (options.base.startsWith('127.1.')) problems.push('--base: 127.1.x.x belongs to the tests; use e.g. 127.2.0.1');
   if (options.durationS < options.intervalS) problems.push(`--duration must be at least one interval (${options.intervalS} s)`);
   if (problems.length > 0) throw new Error(`${problems.join('\n')}\n${USAGE}`);

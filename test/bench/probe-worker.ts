@@ -8,7 +8,8 @@
  *    slot the engine's nextSlot keeps it on, so the run starts in steady state. Starts the worker → `started`.
  * 2. After `warmupMs` of probing (JIT, connection pools, first flushes, the answer memo's learning cycle),
  *    snapshots CPU, event loop and counters at t0 = begin + warmupMs and t0 + duration (and one interval
- *    before t0 unless that is the first cycle); after the grace sends `window` with every round it logged.
+ *    before t0 unless that is the first cycle); after the grace sends `window` with every round it logged
+ *    (and, when told of an `outage`, when each dark camera was declared offline).
  * 3. On `saturate`: makes every unclaimed camera due now and measures until `seconds` pass or 90 %
  *    are done → `saturation`. On `stop` (or SIGTERM): stops the worker, closes the database → `stopped`.
  * Row writes and statement times are counted by wrapping pg.Client#query (same on both backends).
@@ -23,6 +24,7 @@ import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
 import { openConfiguredDatabase, type Database } from '../../server/storage/db.js';
 import { startWorker, type Worker } from '../../workers/worker.js';
 import { procCpuMs, threadsCpuMs, threadsStartedBy } from './probe-env.js';
+import { outageFigures, type OutageStart } from './probe-outage.js';
 import { LOOP_DELAY_RESOLUTION_MS, percentile, type DbStats, type RoundLog, type Snapshot, type WorkerMessage } from './probe-metrics.js';
 
 const send = (m: WorkerMessage) => process.send!(m);
@@ -144,7 +146,9 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 8000).unref();
     void stop().finally(() => process.exit(1));
   });
+  let outage: OutageStart | undefined;
   process.on('message', (m: { type: string; seconds?: number }) => {
+    if (m.type === 'outage') outage = m as OutageStart;
     if (m.type === 'stop') void stop().catch(fail);
     if (m.type === 'saturate') void saturate(worker, db, log, m.seconds ?? 20).catch(fail);
   });
@@ -174,10 +178,11 @@ async function main(): Promise<void> {
   delay.disable();
   const tableEndMb = await tableMb();
   await sleep(graceMs);
+  const outageSeen = outage ? await outageFigures(db, outage, log, t0, t0 + durationMs) : undefined;
   // The histogram holds whole periods (500 ms and more); the delay is what exceeds the period.
   const beyond = (ns: number) => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS);
   const loopDelayMs = { p99: beyond(delay.percentile(99)), max: beyond(delay.max) };
-  send({ type: 'window', prior, start, end, log, tableMb: [tableStartMb, tableEndMb], loopDelayMs });
+  send({ type: 'window', prior, start, end, log, tableMb: [tableStartMb, tableEndMb], loopDelayMs, outage: outageSeen });
 }
 
 /** Every unclaimed camera due now; rate over the time it takes to do 90 % of them (or `seconds`). */

@@ -12,7 +12,8 @@
  *    probes for --warmup s (default two intervals: every camera probed twice, JIT warm, answer memo
  *    learned — the cycle before the window is reported as `learningCycleCpuMsPer1000`), then measures
  *    --duration; per round it logs cameraId, lag and latency (onRound). Other processes' CPU is
- *    sampled each second: the machine may be shared.
+ *    sampled each second: the machine may be shared. With --outage-pct, a block of the fleet goes dark
+ *    when the window starts and the child reports when each camera was declared offline (probe-outage.ts).
  * 3. Saturation (--saturation-s, 0 = skip): every camera due at once; sustained rounds/s →
  *    maxCamerasPerCycle = floor(rate × interval). CPU of worker, simulator and the rest of the machine
  *    are read from /proc so the limiting party is visible.
@@ -29,6 +30,7 @@ import { BenchChild, log, sampleOtherLoad, startSimulator, stopProcess, throwAwa
 import { cores, coverage, LOOP_DELAY_RESOLUTION_MS, dbDelta, lateRounds, rowsWritten, percentile, r1, type Msg, type WorkerMessage } from './probe-metrics.js';
 import { logDb, others, outside, saturation, type Outside } from './probe-saturation.js';
 import { pacingOf, pooledFloor, runFloor, runPacedFloor } from './probe-floor.js';
+import { startOutage } from './probe-outage.js';
 import { BENCH_KEY, parseOptions, setupDatabase, slowDown, type BenchOptions, type SimCamera } from './probe-setup.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 
@@ -56,7 +58,7 @@ function workerEnv(o: BenchOptions, dataDir: string, backend: Backend): NodeJS.P
 }
 
 /** The steady-state window and the saturation phase; returns the figures of the JSON line and the window's pacing. */
-async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backend: Backend, children: BenchChild<WorkerMessage>[]) {
+async function runWorker(sim: Simulator, cameras: SimCamera[], o: BenchOptions, dataDir: string, backend: Backend, children: BenchChild<WorkerMessage>[]) {
   const durationMs = o.durationS * 1000;
   const graceMs = o.timeoutMs + 1500;
   const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(o.profile)}`] : [];
@@ -76,8 +78,24 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
     }, started.t0 - Date.now()),
     setTimeout(() => (around.after = outside(sim, backend)), started.t0 + durationMs - Date.now()),
   ];
+  // --outage-pct: the block goes dark when the window starts; the child hears which cameras and when.
+  const outage = o.outagePct > 0
+    ? new Promise((resolve) => setTimeout(resolve, started.t0 - Date.now()))
+      .then(() => startOutage(sim.control, cameras, o.outagePct, o.outageKind))
+      .then((dark) => {
+        worker.send(dark);
+        log(`outage: ${dark.urls.length} cameras (${o.outagePct} %) set to ${dark.kind} in ${dark.switchMs} ms`);
+      })
+    : undefined;
+  outage?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const win = (await worker.next('window', started.t0 - Date.now() + durationMs + graceMs + 60_000)) as Msg<'window'>;
+  await outage;
   timers.forEach(clearTimeout);
+  if (win.outage) {
+    const x = win.outage;
+    log(`outage: ${x.detectedPct} % of ${x.cameras} declared offline; detected ${x.detectP50Ms} ms (p50), ${x.detectP99Ms} ms (p99), ${x.detectMaxMs} ms (max) after ` +
+      `their fault; the other cameras' lag p99 ${x.healthyLagP99Ms} ms, max ${x.healthyLagMaxMs} ms, ${x.healthyRoundsOver5sLate} rounds > 5 s late`);
+  }
   const load = sampler?.stop() ?? [];
   const figures = windowFigures(o, backend, started, win, graceMs, around.before, around.after, load);
 
@@ -89,7 +107,7 @@ async function runWorker(sim: Simulator, o: BenchOptions, dataDir: string, backe
   if (writeErrors > 0 || stopped.loggedErrors > 0) throw new Error(`worker reported ${writeErrors} write errors and logged ${stopped.loggedErrors} errors (see its log above)`);
   const pacing = pacingOf(started.firstDue, started.begin, o.intervalS * 1000, figures.probesPerSec);
   return {
-    figures: { ...figures, peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb), maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null, ...(sat ? { saturation: sat } : {}) },
+    figures: { ...figures, ...(win.outage ? { outage: win.outage } : {}), peakRssMb: Math.max(stopped.peakRssMb, stopped.sampledPeakRssMb), maxCamerasPerCycle: sat ? sat.maxCamerasPerCycle : null, ...(sat ? { saturation: sat } : {}) },
     pacing,
   };
 }
@@ -201,7 +219,7 @@ async function main(): Promise<number> {
     await slowDown(sim.control, cameras, o.slowPct);
     await setupDatabase(config, cameras, o.cold);
     const floorBefore = await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency);
-    const { figures, pacing } = await runWorker(sim, o, dataDir, backend, children);
+    const { figures, pacing } = await runWorker(sim, cameras, o, dataDir, backend, children);
     await backend.settle?.();
     const floor = pooledFloor([floorBefore, await runFloor(sim, FULL_SPEED_FLOOR_FACTOR * o.floorRounds, o.concurrency)]);
     figures.floorCpuMsPer1000 = floor.cpuMsPer1000;
@@ -215,10 +233,12 @@ async function main(): Promise<number> {
       `paced at the worker's ${figures.probesPerSec}/s ${figures.floorPacedCpuMsPer1000} (ratio ${figures.cpuRatioPaced})`);
     const result = { bench: 'probe', backend: backend.name, cameras: o.cameras, durationS: o.durationS, ...figures };
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    // With --outage-pct the rounds are not the floor's healthy exchanges: no CPU ratio target.
+    const healthy = o.outagePct === 0;
     const missed = [
       result.lagP99Ms > 5000 ? `lagP99Ms ${result.lagP99Ms} > 5000` : '',
-      result.cpuRatio > 1.5 ? `cpuRatio ${result.cpuRatio} > 1.5` : '',
-      result.cpuRatioPaced !== null && result.cpuRatioPaced > 1.5 ? `cpuRatioPaced ${result.cpuRatioPaced} > 1.5` : '',
+      healthy && result.cpuRatio > 1.5 ? `cpuRatio ${result.cpuRatio} > 1.5` : '',
+      healthy && result.cpuRatioPaced !== null && result.cpuRatioPaced > 1.5 ? `cpuRatioPaced ${result.cpuRatioPaced} > 1.5` : '',
       backend.name === 'postgres' && result.peakRssMb > 300 ? `peakRssMb ${result.peakRssMb} > 300` : '',
       result.maxCamerasPerCycle !== null && result.maxCamerasPerCycle < 50_000 ? `maxCamerasPerCycle ${result.maxCamerasPerCycle} < 50000 (stretch)` : '',
     ].filter(Boolean);
