@@ -8,6 +8,7 @@ import type { StateEventBus } from '../server/events/state-events.js';
 import type { ProbeRegistry } from './probes/index.js';
 import { evaluateRound } from './evaluate.js';
 import { HostGate } from './host-gate.js';
+import { Lateness, type LateRounds } from './lateness.js';
 import { PasswordCache } from './password-cache.js';
 import { RoundWriter } from './round-writer.js';
 import { parsedUrl } from './probes/parsed-url.js';
@@ -64,6 +65,8 @@ export class Scheduler {
   private readonly gate: HostGate<ClaimedCamera>;
   private readonly passwords: PasswordCache;
   private readonly writer: RoundWriter;
+  private readonly lateness = new Lateness();
+  private settledAt = Number.POSITIVE_INFINITY;
   private readonly now: () => number;
   /** `writeBacks` counts write-back statements (each carries a batch of `written` rounds). */
   readonly counters = { rounds: 0, claims: 0, written: 0, samples: 0, changes: 0, writeErrors: 0, writeBacks: 0 };
@@ -85,6 +88,7 @@ export class Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.settledAt = this.now() + this.deps.config.policy.intervalMs;
     this.writer.start();
     this.loopDone = this.loop();
   }
@@ -182,6 +186,11 @@ export class Scheduler {
   private async check(camera: ClaimedCamera): Promise<void> {
     this.unstarted.delete(camera.id);
     const started = this.now();
+    // The sweep after a start is late by design (cameras fell due while no worker ran): count from one interval on.
+    if (camera.dueAt.getTime() >= this.settledAt) {
+      const late = this.lateness.record(started - camera.dueAt.getTime(), started);
+      if (late) this.reportLate(late);
+    }
     try {
       const outcome = await runRound(this.targetOf(camera), this.deps.probes, {
         timeoutMs: this.deps.config.probeTimeoutMs,
@@ -199,6 +208,14 @@ export class Scheduler {
       this.held--;
       if (this.capacityLimited && this.held <= this.deps.config.concurrency * 0.9) this.wake?.();
     }
+  }
+
+  private reportLate(late: LateRounds): void {
+    const { concurrency, probeTimeoutMs } = this.deps.config;
+    this.deps.logger.warn('check rounds are starting late', {
+      lateRounds: late.lateRounds, worstLagMs: late.worstLagMs, since: new Date(late.sinceMs).toISOString(), inFlight: this.held - this.unstarted.size, concurrency,
+      hint: `cameras that do not answer hold a slot for up to ${probeTimeoutMs} ms per round and recheck; raise WORKER_CONCURRENCY or add a worker`,
+    });
   }
 
   private targetOf(camera: ClaimedCamera) {

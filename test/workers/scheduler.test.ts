@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { loadConfig, type LivenessConfig } from '../../config/index.js';
-import { silentLogger } from '../../server/logger.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
 import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
 import type { Database } from '../../server/storage/db.js';
 import type { ClaimedCamera, LivenessRepository, RoundWrite } from '../../server/storage/liveness.repository.js';
@@ -26,7 +26,7 @@ function camera(i: number, passwordEnc: string | null): ClaimedCamera {
  * past a camera in `cuts` within one claim), probes answer at once unless their host is in `held`
  * (those wait for `release()`), the clock is sinon's (the idle poll fires only when the test ticks it).
  */
-function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: number[] = [], held = new Set<string>()) {
+function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: number[] = [], held = new Set<string>(), logger: Logger = silentLogger) {
   const clock = sinon.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }).liveness, ...over };
   const pending = [...due];
@@ -60,7 +60,7 @@ function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: numb
   let rounds = 0;
   let onAll: (() => void) | undefined;
   const sut = new Scheduler({
-    db, repo, probes, cipher: new CredentialCipher(KEY), bus, config, logger: silentLogger,
+    db, repo, probes, cipher: new CredentialCipher(KEY), bus, config, logger,
     onRound: () => ++rounds === due.length && onAll?.(),
   });
   const allDone = new Promise<void>((resolve) => (onAll = resolve));
@@ -133,6 +133,27 @@ describe('Scheduler (on fakes)', () => {
     const lead = seen[1].lookaheadMs;
     expect(lead).to.be.within(1, START_TICK_MS / 2);
     expect(seen).to.deep.equal([0, 1, 2, 3].map((k) => ({ at: k === 0 ? 0 : k * START_TICK_MS - lead, lookaheadMs: k === 0 ? 0 : lead })));
+  });
+
+  it('warns when rounds start more than 5 s late for want of a slot, once the sweep after the start is over', async () => {
+    // Clock at 1,000,000 ms; interval 60 s, so lateness counts for rounds due from 1,060,000 on. One slot.
+    //   camera  due         host     round
+    //   0       1,059,000   hangs    starts on time; its lag is not counted (the sweep after the start)
+    //   1       1,060,000   hangs    waits for camera 0's slot until 1,070,000: 10 s late → warning
+    //   2       1,060,000   answers  waits for camera 1's slot: late, counted for the next report
+    const dueAt = [1_059_000, 1_060_000, 1_060_000];
+    const cameras = dueAt.map((ms, i) => ({ ...camera(i, null), dueAt: new Date(ms) }));
+    const hanging = new Set([0, 1].map((i) => new URL(cameras[i].rtspUrl!).hostname));
+    const warn = sinon.spy();
+    h = harness(cameras, { concurrency: 1, batchSize: 500, perHost: 2 }, [], hanging, { ...silentLogger, warn });
+    h.sut.start();
+    await h.clock.tickAsync(70_000);
+    h.release();
+    await h.allDone;
+    const late = warn.getCalls().filter((c) => c.args[0] === 'check rounds are starting late');
+    expect(late).to.have.length(1);
+    expect(late[0].args[1]).to.deep.include({ lateRounds: 1, worstLagMs: 10_000, since: new Date(1_070_000).toISOString(), concurrency: 1 });
+    expect(late[0].args[1].hint).to.match(/WORKER_CONCURRENCY/);
   });
 
   it('decrypts a camera password once and opens a changed one anew', async () => {
