@@ -58,6 +58,21 @@ export async function startOutage(control: string, cameras: SimCamera[], pct: nu
   return { type: 'outage', kind, urls: block.map((cam) => cam.rtspUrl), at, switchMs: Date.now() - began };
 }
 
+/** Brings the block back (the floor runs after the window need every camera answering). */
+export async function endOutage(control: string, outage: OutageStart, cameras: SimCamera[]): Promise<void> {
+  const dark = new Set(outage.urls);
+  const block = cameras.filter((cam) => dark.has(cam.rtspUrl));
+  for (let first = 0; first < block.length; first += 100) {
+    await Promise.all(block.slice(first, first + 100).map(async (cam) => {
+      const res = await fetch(`${control}/cameras/${cam.index}/fault`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rtsp: 'none', onvif: 'none' }),
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`simulator refused to clear the fault of camera ${cam.index}: HTTP ${res.status}`);
+    }));
+  }
+}
+
 /** In the worker child, after the window's grace: detection times from the outage log, lag of the rest from the round log. */
 export async function outageFigures(db: Database, outage: OutageStart, log: RoundLog, from: number, to: number): Promise<OutageFigures> {
   const rows = await db.query<{ id: string; url: string }>('SELECT id, rtsp_main_url AS url FROM cameras WHERE rtsp_main_url = ANY($1)', [outage.urls]);

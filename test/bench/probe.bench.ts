@@ -30,7 +30,7 @@ import { BenchChild, log, sampleOtherLoad, startSimulator, stopProcess, throwAwa
 import { cores, coverage, LOOP_DELAY_RESOLUTION_MS, dbDelta, lateRounds, rowsWritten, percentile, r1, type Msg, type WorkerMessage } from './probe-metrics.js';
 import { logDb, others, outside, saturation, type Outside } from './probe-saturation.js';
 import { pacingOf, pooledFloor, runFloor, runPacedFloor } from './probe-floor.js';
-import { startOutage } from './probe-outage.js';
+import { endOutage, startOutage } from './probe-outage.js';
 import { BENCH_KEY, parseOptions, setupDatabase, slowDown, type BenchOptions, type SimCamera } from './probe-setup.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 
@@ -85,11 +85,13 @@ async function runWorker(sim: Simulator, cameras: SimCamera[], o: BenchOptions, 
       .then((dark) => {
         worker.send(dark);
         log(`outage: ${dark.urls.length} cameras (${o.outagePct} %) set to ${dark.kind} in ${dark.switchMs} ms`);
+        return dark;
       })
     : undefined;
   outage?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const win = (await worker.next('window', started.t0 - Date.now() + durationMs + graceMs + 60_000)) as Msg<'window'>;
-  await outage;
+  const dark = await outage;
+  if (dark) await endOutage(sim.control, dark, cameras);
   timers.forEach(clearTimeout);
   if (win.outage) {
     const x = win.outage;
