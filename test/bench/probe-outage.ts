@@ -40,37 +40,34 @@ export interface OutageFigures {
   healthyRoundsOver5sLate: number;
 }
 
-/** Switches the first `pct` % of `cameras` to `kind` on both protocols, 100 requests at a time. */
+/** Switches the first `pct` % of `cameras` to `kind` on both protocols. */
 export async function startOutage(control: string, cameras: SimCamera[], pct: number, kind: OutageKind): Promise<OutageStart> {
   const block = cameras.slice(0, Math.round((cameras.length * pct) / 100));
-  const at = new Array<number>(block.length);
   const began = Date.now();
-  for (let first = 0; first < block.length; first += 100) {
-    await Promise.all(block.slice(first, first + 100).map(async (cam, k) => {
-      const res = await fetch(`${control}/cameras/${cam.index}/fault`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rtsp: kind, onvif: kind }),
-      });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`simulator refused the ${kind} fault for camera ${cam.index}: HTTP ${res.status}`);
-      at[first + k] = Date.now();
-    }));
-  }
+  const at = await setFaults(control, block, kind);
   return { type: 'outage', kind, urls: block.map((cam) => cam.rtspUrl), at, switchMs: Date.now() - began };
 }
 
 /** Brings the block back (the floor runs after the window need every camera answering). */
 export async function endOutage(control: string, outage: OutageStart, cameras: SimCamera[]): Promise<void> {
   const dark = new Set(outage.urls);
-  const block = cameras.filter((cam) => dark.has(cam.rtspUrl));
+  await setFaults(control, cameras.filter((cam) => dark.has(cam.rtspUrl)), 'none');
+}
+
+/** Sets `fault` on both protocols of each camera, 100 requests at a time; returns when each took effect. */
+async function setFaults(control: string, block: SimCamera[], fault: OutageKind | 'none'): Promise<number[]> {
+  const at = new Array<number>(block.length);
   for (let first = 0; first < block.length; first += 100) {
-    await Promise.all(block.slice(first, first + 100).map(async (cam) => {
+    await Promise.all(block.slice(first, first + 100).map(async (cam, k) => {
       const res = await fetch(`${control}/cameras/${cam.index}/fault`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rtsp: 'none', onvif: 'none' }),
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rtsp: fault, onvif: fault }),
       });
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`simulator refused to clear the fault of camera ${cam.index}: HTTP ${res.status}`);
+      if (!res.ok) throw new Error(`simulator refused the ${fault} fault for camera ${cam.index}: HTTP ${res.status}`);
+      at[first + k] = Date.now();
     }));
   }
+  return at;
 }
 
 /** In the worker child, after the window's grace: detection times from the outage log, lag of the rest from the round log. */
