@@ -211,10 +211,12 @@ export class Scheduler {
   }
 
   private reportLate(late: LateRounds): void {
-    const { concurrency, probeTimeoutMs } = this.deps.config;
+    const { concurrency, perHost, probeTimeoutMs } = this.deps.config;
     this.deps.logger.warn('check rounds are starting late', {
-      lateRounds: late.lateRounds, worstLagMs: late.worstLagMs, since: new Date(late.sinceMs).toISOString(), inFlight: this.held - this.unstarted.size, concurrency,
-      hint: `cameras that do not answer hold a slot for up to ${probeTimeoutMs} ms per round and recheck; raise WORKER_CONCURRENCY or add a worker`,
+      lateRounds: late.lateRounds, worstLagMs: late.worstLagMs, since: new Date(late.sinceMs).toISOString(),
+      inFlight: this.held - this.unstarted.size, concurrency, waitingForTheirHost: this.gate.waitingCount,
+      hint: `cameras that do not answer hold a slot for up to ${probeTimeoutMs} ms per round and recheck, and the channels of one ` +
+        `device wait for its ${perHost} (WORKER_PER_HOST); raise WORKER_CONCURRENCY or add a worker`,
     });
   }
 

@@ -152,7 +152,7 @@ describe('Scheduler (on fakes)', () => {
     await h.allDone;
     const late = warn.getCalls().filter((c) => c.args[0] === 'check rounds are starting late');
     expect(late).to.have.length(1);
-    expect(late[0].args[1]).to.deep.include({ lateRounds: 1, worstLagMs: 10_000, since: new Date(1_070_000).toISOString(), concurrency: 1 });
+    expect(late[0].args[1]).to.deep.include({ lateRounds: 1, worstLagMs: 10_000, since: new Date(1_070_000).toISOString(), concurrency: 1, waitingForTheirHost: 0 });
     expect(late[0].args[1].hint).to.match(/WORKER_CONCURRENCY/);
   });
 
