@@ -76,9 +76,10 @@ export interface Simulator {
 }
 
 /** Starts `workers/simulator/main.ts` as its own process and waits for its `{"ready":true,…}` line. */
-export function startSimulator(cameras: number, base: string, port: number): Promise<Simulator> {
+export function startSimulator(cameras: number, base: string, port: number, nvr: number[] = []): Promise<Simulator> {
   const main = fileURLToPath(new URL('../../workers/simulator/main.ts', import.meta.url));
   const args = ['--import', 'tsx', main, '--cameras', String(cameras), '--base', base, '--port', String(port), '--control-port', '0'];
+  if (nvr.length > 0) args.push('--nvr', nvr.join(','));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[simulator] ${d.toString()}`));
   return new Promise((resolve, reject) => {

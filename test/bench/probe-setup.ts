@@ -44,6 +44,8 @@ export interface BenchOptions {
   /** Percentage of cameras (one block of the fleet) that stop answering when the window starts (probe-outage.ts). */
   outagePct: number;
   outageKind: OutageKind;
+  /** NVRs among the cameras (channels each; the simulator's --nvr, placed first — an outage's block starts with them). */
+  nvr: number[];
   /** Folder for a --cpu-prof of the worker child (off when unset). */
   profile?: string;
 }
@@ -58,7 +60,8 @@ const NUMBERS = {
 export const USAGE = `usage: npm run bench:probe -- [--cameras 10000] [--duration 120] [--interval 60] [--concurrency 500]
   [--per-host 2] [--timeout 5000] [--floor-rounds 5000] [--saturation-s 20 (0 = skip)] [--warmup S (default: two intervals)] [--base 127.2.0.1]
   [--port 8554] [--cold] [--slow-pct 0 (cameras answering 50–500 ms late)] [--profile DIR (cpu profile of the worker child)]
-  [--outage-pct 0 (cameras going dark when the window starts)] [--outage-kind hang|down|reset (default hang)]`;
+  [--outage-pct 0 (cameras going dark when the window starts)] [--outage-kind hang|down|reset (default hang)]
+  [--nvr 64,16 (NVRs among the cameras, channels each; placed first)]`;
 
 /** Parses argv; throws with every bad option named. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -66,7 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { ...spec, base: { type: 'string' }, cold: { type: 'boolean' }, profile: { type: 'string' }, 'outage-kind': { type: 'string' } },
+    options: { ...spec, base: { type: 'string' }, cold: { type: 'boolean' }, profile: { type: 'string' }, 'outage-kind': { type: 'string' }, nvr: { type: 'string' } },
   });
   const problems: string[] = [];
   const num = (key: keyof typeof NUMBERS, min: number, fallback: number = NUMBERS[key]): number => {
@@ -93,10 +96,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     slowPct: num('slow-pct', 0),
     outagePct: num('outage-pct', 0),
     outageKind: ((values['outage-kind'] as string | undefined) ?? 'hang') as OutageKind,
+    nvr: values.nvr === undefined ? [] : String(values.nvr).split(',').map(Number),
     profile: values.profile as string | undefined,
   };
   if (options.slowPct > 100) problems.push(`--slow-pct: at most 100, got ${options.slowPct}`);
   if (options.outagePct > 100) problems.push(`--outage-pct: at most 100, got ${options.outagePct}`);
+  if (!options.nvr.every((n) => Number.isInteger(n) && n >= 1 && n <= 99)) problems.push(`--nvr: channels per NVR (1–99) separated by commas, got "${values.nvr}"`);
   if (!OUTAGE_KINDS.includes(options.outageKind)) problems.push(`--outage-kind: one of ${OUTAGE_KINDS.join(', ')}, got "${options.outageKind}"`);
   if (options.base.startsWith('127.1.')) problems.push('--base: 127.1.x.x belongs to the tests; use e.g. 127.2.0.1');
   if (options.durationS < options.intervalS) problems.push(`--duration must be at least one interval (${options.intervalS} s)`);

@@ -215,7 +215,7 @@ async function main(): Promise<number> {
       ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
     });
     log(`backend ${backend.name}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-    sim = await startSimulator(o.cameras, o.base, o.port);
+    sim = await startSimulator(o.cameras, o.base, o.port, o.nvr);
     log(`simulator: ${o.cameras} cameras from ${o.base}:${o.port} ready in ${sim.startMs} ms (control ${sim.control})`);
     const cameras = (await (await fetch(`${sim.control}/cameras`)).json()) as SimCamera[];
     await slowDown(sim.control, cameras, o.slowPct);
