@@ -197,6 +197,8 @@ export class Scheduler {
         connectTimeoutMs: this.deps.config.probeConnectTimeoutMs,
         now: this.now,
       });
+      // No answer at all (the runner fell back to its TCP check): the device's queued channels need not wait their turn.
+      this.gate.markSilent(hostOf(camera), outcome.evidence.tcp !== undefined);
       const { write, event } = evaluateRound(camera, outcome, this.deps.config, this.now());
       this.writer.add(write, event);
       this.counters.rounds++;
