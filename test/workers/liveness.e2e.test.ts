@@ -6,14 +6,13 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../config/index.js';
 import { silentLogger } from '../../server/logger.js';
 import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
-import { CameraRepository, type StoredCameraFields } from '../../server/storage/camera.repository.js';
 import type { Database } from '../../server/storage/db.js';
 import { createStateEventBus } from '../../server/events/create-bus.js';
-import type { StateChangeEvent, StateEventBus } from '../../server/events/state-events.js';
+import type { StateEventBus } from '../../server/events/state-events.js';
 import { startWorker, type Worker } from '../../workers/worker.js';
 import { startFleet, type Fleet, type SimCamera } from '../../workers/simulator/index.js';
 import { backendNames, getDatabase, postgresTestUrl, reset } from '../support/backends.js';
-import { deviceId } from '../support/cameras.js';
+import { nextEvent, register } from '../support/liveness-e2e.js';
 import { TEST_CAMERA_KEY } from '../support/test-server.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 import { START_TICK_MS } from '../../workers/scheduler.js';
@@ -21,33 +20,6 @@ import { START_TICK_MS } from '../../workers/scheduler.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // Fast policy so a test sees whole outages: 2 s interval, 2 rechecks 1 s apart, 2 successes to recover.
 const FAST = { CHECK_INTERVAL_S: '2', RECHECK_INTERVAL_S: '1', CONFIRM_RECHECKS: '2', RECOVER_CHECKS: '2', PROBE_TIMEOUT_MS: '1500', PROBE_CONNECT_TIMEOUT_MS: '1000', SAMPLE_HEALTHY_EVERY_S: '0' };
-
-async function register(db: Database, cameras: readonly SimCamera[], cipher: CredentialCipher): Promise<Map<number, string>> {
-  const rows: StoredCameraFields[] = cameras.map((c) => ({
-    deviceId: deviceId(c.index + 1), idEdition: '2016', name: `sim ${c.index}`, network: 'sky', town: c.index % 2 ? 'meizhu' : 'shizi',
-    village: null, address: null, longitude: null, latitude: null, pointClass: 2, vendor: c.vendor, model: c.model, installDate: null,
-    ownerUnit: null, maintainer: null, tags: [], onvifUrl: c.onvifUrl, rtspMainUrl: c.rtspUrl, rtspSubUrl: null,
-    username: c.username, passwordEnc: cipher.encrypt(c.password),
-  }));
-  await new CameraRepository(db).insertMany(rows);
-  const ids = await db.query<{ id: string; device_id: string }>('SELECT id, device_id FROM cameras');
-  return new Map(cameras.map((c) => [c.index, ids.find((r) => r.device_id === deviceId(c.index + 1))!.id]));
-}
-
-/** Resolves with the first event matching `match`, or rejects after `ms`. */
-function nextEvent(bus: StateEventBus, match: (e: StateChangeEvent) => boolean, ms: number): Promise<StateChangeEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (off(), reject(new Error('expected state change did not arrive'))), ms);
-    const off = bus.subscribe((events) => {
-      const hit = events.find(match);
-      if (hit) {
-        clearTimeout(timer);
-        off();
-        resolve(hit);
-      }
-    });
-  });
-}
 
 for (const backend of backendNames()) {
   describe(`liveness engine end to end with simulated cameras [${backend}]`, function () {
