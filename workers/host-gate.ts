@@ -16,7 +16,7 @@ export class HostGate<T> {
 
   constructor(
     private readonly perHost: number,
-    private readonly work: (item: T) => Promise<void>,
+    private readonly work: (item: T, host: string) => Promise<void>,
   ) {}
 
   run(host: string, item: T): void {
@@ -63,7 +63,7 @@ export class HostGate<T> {
   private async execute(host: string, item: T): Promise<void> {
     let next: T | undefined = item;
     while (next !== undefined) {
-      await this.work(next).catch(ignore);
+      await this.work(next, host).catch(ignore);
       // Once a silent host answers again, lanes beyond the limit end rather than take the next item.
       if ((this.active.get(host) ?? 0) > this.perHost && !this.silent.has(host)) break;
       const queue = this.waiting.get(host);

@@ -73,7 +73,7 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
-    this.gate = new HostGate(deps.config.perHost, (camera) => this.check(camera));
+    this.gate = new HostGate(deps.config.perHost, (camera, host) => this.check(camera, host));
     this.passwords = new PasswordCache(deps.cipher);
     this.writer = new RoundWriter({
       repo: deps.repo, bus: deps.bus, logger: deps.logger, workerId: deps.config.workerId, now: this.now, counters: this.counters,
@@ -183,7 +183,7 @@ export class Scheduler {
     this.gate.run(host, camera);
   }
 
-  private async check(camera: ClaimedCamera): Promise<void> {
+  private async check(camera: ClaimedCamera, host: string): Promise<void> {
     this.unstarted.delete(camera.id);
     const started = this.now();
     // The sweep after a start is late by design (cameras fell due while no worker ran): count from one interval on.
@@ -198,7 +198,7 @@ export class Scheduler {
         now: this.now,
       });
       // No answer at all (the runner fell back to its TCP check): the device's queued channels need not wait their turn.
-      this.gate.markSilent(hostOf(camera), outcome.evidence.tcp !== undefined);
+      this.gate.markSilent(host, outcome.evidence.tcp !== undefined);
       const { write, event } = evaluateRound(camera, outcome, this.deps.config, this.now());
       this.writer.add(write, event);
       this.counters.rounds++;

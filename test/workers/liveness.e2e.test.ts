@@ -3,53 +3,34 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../config/index.js';
-import { silentLogger } from '../../server/logger.js';
 import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
 import type { Database } from '../../server/storage/db.js';
-import { createStateEventBus } from '../../server/events/create-bus.js';
 import type { StateEventBus } from '../../server/events/state-events.js';
-import { startWorker, type Worker } from '../../workers/worker.js';
-import { startFleet, type Fleet, type SimCamera } from '../../workers/simulator/index.js';
+import { startFleet, type Fleet } from '../../workers/simulator/index.js';
 import { backendNames, getDatabase, postgresTestUrl, reset } from '../support/backends.js';
-import { nextEvent, register } from '../support/liveness-e2e.js';
+import { FAST_POLICY, nextEvent, register, startLivenessRig, type LivenessRig } from '../support/liveness-e2e.js';
 import { TEST_CAMERA_KEY } from '../support/test-server.js';
 import { WORKER_NODE_FLAGS } from '../../workers/runtime-flags.js';
 import { START_TICK_MS } from '../../workers/scheduler.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-// Fast policy so a test sees whole outages: 2 s interval, 2 rechecks 1 s apart, 2 successes to recover.
-const FAST = { CHECK_INTERVAL_S: '2', RECHECK_INTERVAL_S: '1', CONFIRM_RECHECKS: '2', RECOVER_CHECKS: '2', PROBE_TIMEOUT_MS: '1500', PROBE_CONNECT_TIMEOUT_MS: '1000', SAMPLE_HEALTHY_EVERY_S: '0' };
 
 for (const backend of backendNames()) {
   describe(`liveness engine end to end with simulated cameras [${backend}]`, function () {
     this.timeout(60_000);
+    let rig: LivenessRig;
     let db: Database;
     let fleet: Fleet;
-    let worker: Worker;
     let bus: StateEventBus;
     let ids: Map<number, string>;
-    let dataDir: string;
 
     before(async () => {
-      db = await getDatabase(backend);
-      await reset(db);
-      dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-e2e-'));
-      const config: Config = loadConfig({ DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'silent', ...FAST });
-      const cipher = new CredentialCipher(Buffer.from(TEST_CAMERA_KEY, 'hex'));
-      fleet = await startFleet({ count: 4, port: 0, baseAddress: '127.1.40.1', auth: 'digest' });
-      ids = await register(db, fleet.cameras, cipher);
-      bus = createStateEventBus(db, silentLogger);
-      const online = Promise.all(fleet.cameras.map((c) => nextEvent(bus, (e) => e.cameraId === ids.get(c.index) && e.to === 'online', 20_000)));
-      worker = startWorker({ config, db, cipher, bus, logger: silentLogger });
-      await online;
+      rig = await startLivenessRig(backend, { count: 4, port: 0, baseAddress: '127.1.40.1', auth: 'digest' });
+      ({ db, fleet, bus, ids } = rig);
     });
 
     after(async () => {
-      await worker?.stop();
-      await bus?.close();
-      await fleet?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await rig?.stop();
     });
 
     it('kill a camera → offline with an outage row within interval + confirm time; revive → online, outage closed with its duration', async () => {
@@ -120,7 +101,7 @@ if (backendNames().includes('postgres')) {
       fleet = await startFleet({ count: 40, port: 0, baseAddress: '127.1.60.1', auth: 'digest' });
       await register(db, fleet.cameras, cipher);
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-workers-'));
-      const env = { ...process.env, ...FAST, CHECK_INTERVAL_S: '3', DATABASE_URL: postgresTestUrl(), DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'warn' };
+      const env = { ...process.env, ...FAST_POLICY, CHECK_INTERVAL_S: '3', DATABASE_URL: postgresTestUrl(), DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'warn' };
       for (const name of ['worker-a', 'worker-b']) {
         // As `npm run worker` starts it.
         const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, '--import', 'tsx', 'workers/main.ts'], { cwd: ROOT, env: { ...env, WORKER_ID: name }, stdio: ['ignore', 'pipe', 'pipe'] });
