@@ -62,6 +62,8 @@ export interface LivenessConfig {
   workerId: string;
   concurrency: number;
   perHost: number;
+  /** Lanes a slowly answering host may get while its queued rounds fall behind (≥ perHost). */
+  perHostMax: number;
   batchSize: number;
   leaseMs: number;
   sampleRetentionDays: number;
@@ -80,6 +82,8 @@ export class ConfigError extends Error {
 
 const KNOWN_KEYS = Object.keys(rawConfigSchema.shape);
 const DEFAULT_GEOJSON = fileURLToPath(new URL('./geo/langxi-towns.geojson', import.meta.url));
+/** Lanes a slowly answering device may get when WORKER_PER_HOST_MAX is unset (or WORKER_PER_HOST, if higher). */
+const DEFAULT_PER_HOST_MAX = 8;
 
 /**
  * Reads settings from an optional JSON config file (`CONFIG_FILE`) overlaid by environment
@@ -202,6 +206,7 @@ function toLiveness(raw: RawConfig): LivenessConfig {
     workerId: raw.WORKER_ID ?? `${os.hostname()}-${process.pid}`,
     concurrency: raw.WORKER_CONCURRENCY,
     perHost: raw.WORKER_PER_HOST,
+    perHostMax: raw.WORKER_PER_HOST_MAX ?? Math.max(DEFAULT_PER_HOST_MAX, raw.WORKER_PER_HOST),
     batchSize: raw.WORKER_BATCH,
     leaseMs: raw.WORKER_LEASE_S * 1000,
     sampleRetentionDays: raw.SAMPLE_RETENTION_DAYS,

@@ -90,6 +90,8 @@ export const rawConfigSchema = z
     WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits, . _ : - (at most 64)').optional(),
     WORKER_CONCURRENCY: positiveInt.max(5000).default(500),
     WORKER_PER_HOST: positiveInt.max(64).default(2),
+    // Unset: 8, or WORKER_PER_HOST when that is higher.
+    WORKER_PER_HOST_MAX: positiveInt.max(64).optional(),
     WORKER_BATCH: positiveInt.max(5000).default(500),
     WORKER_LEASE_S: positiveInt.max(3600).default(120),
     SAMPLE_RETENTION_DAYS: positiveInt.max(3650).default(7),
@@ -97,7 +99,12 @@ export const rawConfigSchema = z
     PRUNE_CRON: cronExpression().default('17 3 * * *'),
     VACUUM_CRON: cronExpression().default('*/5 * * * *'),
   })
-  .strict();
+  .strict()
+  .superRefine((raw, ctx) => {
+    if (raw.WORKER_PER_HOST_MAX !== undefined && raw.WORKER_PER_HOST_MAX < raw.WORKER_PER_HOST) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_PER_HOST_MAX'], message: `must be at least WORKER_PER_HOST (${raw.WORKER_PER_HOST})` });
+    }
+  });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
 

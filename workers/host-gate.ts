@@ -1,23 +1,45 @@
 /**
  * Per-host fairness: at most `perHost` rounds run against one host at a time (an NVR with 64
  * channels is not opened 64 times at once); the rest wait in that host's queue, in order.
- * A host marked silent (its last round got no answer at all) is not held to that limit while it
- * stays silent: the limit spares a working device, but a dark NVR's channels each wait out the
- * probe timeout, and two at a time its 64 channels fell further behind every minute (bench:probe
- * --nvr 64 --outage-pct: lag +45 s a minute, never declared within five). Waiting on a device that
- * answers nothing costs it nothing.
+ * Two exceptions, each because holding the line would make the device's own rounds late:
+ * - A host marked silent (its last round got no answer at all) is not held to any limit while it
+ *   stays silent: a dark NVR's channels each wait out the probe timeout, and two at a time its 64
+ *   channels fell further behind every minute (bench:probe --nvr 64 --outage-pct: lag +45 s a minute,
+ *   never declared within five). Waiting on a device that answers nothing costs it nothing.
+ * - A host that answers slowly gets one more lane, up to `maxPerHost`, whenever the round at the head
+ *   of its queue has waited `growAfterMs`: 64 channels answering in 2.5 s through two lanes take 80 s,
+ *   longer than their 60-s interval, so that queue only grew (and claims ran out of lease while they
+ *   waited). Lanes beyond `perHost` end once the queue is served in time again.
+ * Lanes are added when a round arrives or one ends, the moments a queue changes.
  * Items and one `work` function rather than a closure per task: V8 drops the optimised code of
  * per-call closures at every full GC, and this runs once per round.
  */
+export interface HostGateOptions {
+  /** Lanes a slow host may get while its queue waits (≥ perHost). */
+  maxPerHost: number;
+  /** A queued round that waited this long gets a lane of its own (up to maxPerHost). */
+  growAfterMs: number;
+  now: () => number;
+}
+
+interface Queued<T> {
+  item: T;
+  since: number;
+}
+
 export class HostGate<T> {
   private readonly active = new Map<string, number>();
-  private readonly waiting = new Map<string, T[]>();
+  private readonly waiting = new Map<string, Array<Queued<T>>>();
   private readonly silent = new Set<string>();
+  private readonly options: HostGateOptions;
 
   constructor(
     private readonly perHost: number,
     private readonly work: (item: T, host: string) => Promise<void>,
-  ) {}
+    options: Partial<HostGateOptions> = {},
+  ) {
+    this.options = { maxPerHost: perHost, growAfterMs: Number.POSITIVE_INFINITY, now: Date.now, ...options };
+  }
 
   run(host: string, item: T): void {
     const running = this.active.get(host) ?? 0;
@@ -26,9 +48,11 @@ export class HostGate<T> {
       void this.execute(host, item);
       return;
     }
+    const queued = { item, since: this.options.now() };
     const queue = this.waiting.get(host);
-    if (queue) queue.push(item);
-    else this.waiting.set(host, [item]);
+    if (!queue) return void this.waiting.set(host, [queued]);
+    queue.push(queued);
+    this.grow(host, queue);
   }
 
   /**
@@ -46,7 +70,7 @@ export class HostGate<T> {
     if (!queue) return;
     this.waiting.delete(host);
     this.active.set(host, (this.active.get(host) ?? 0) + queue.length);
-    for (const item of queue) void this.execute(host, item);
+    for (const queued of queue) void this.execute(host, queued.item);
   }
 
   /** Forgets queued items (on shutdown; their claims are handed back). */
@@ -60,21 +84,48 @@ export class HostGate<T> {
     return n;
   }
 
+  /** Rounds running against `host` now (for tests and diagnostics). */
+  lanesOf(host: string): number {
+    return this.active.get(host) ?? 0;
+  }
+
+  /** Starts queued rounds that waited growAfterMs on lanes of their own, up to maxPerHost. */
+  private grow(host: string, queue: Array<Queued<T>>): void {
+    let running = this.active.get(host) ?? 0;
+    const overdue = this.options.now() - this.options.growAfterMs;
+    while (queue.length > 0 && running < this.options.maxPerHost && queue[0].since <= overdue) {
+      const { item } = queue.shift()!;
+      this.active.set(host, ++running);
+      void this.execute(host, item);
+    }
+    if (queue.length === 0) this.waiting.delete(host);
+  }
+
   private async execute(host: string, item: T): Promise<void> {
     let next: T | undefined = item;
     while (next !== undefined) {
       await this.work(next, host).catch(ignore);
-      // Once a silent host answers again, lanes beyond the limit end rather than take the next item.
-      if ((this.active.get(host) ?? 0) > this.perHost && !this.silent.has(host)) break;
       const queue = this.waiting.get(host);
-      next = queue?.shift();
-      if (queue && queue.length === 0) this.waiting.delete(host);
+      // Lanes beyond the limit (a silent host that answers again, a slow host served in time) end rather than go on.
+      if ((this.active.get(host) ?? 0) > this.limitOf(host, queue)) break;
+      next = queue?.shift()?.item;
+      if (queue) {
+        if (queue.length === 0) this.waiting.delete(host);
+        else this.grow(host, queue);
+      }
     }
     const running = (this.active.get(host) ?? 1) - 1;
     if (running === 0) {
       this.active.delete(host);
       this.silent.delete(host);
     } else this.active.set(host, running);
+  }
+
+  /** Lanes the host may keep now: any while silent, up to maxPerHost while its queue is overdue, else perHost. */
+  private limitOf(host: string, queue: Array<Queued<T>> | undefined): number {
+    if (this.silent.has(host)) return Number.POSITIVE_INFINITY;
+    const overdue = queue !== undefined && queue.length > 0 && queue[0].since <= this.options.now() - this.options.growAfterMs;
+    return overdue ? this.options.maxPerHost : this.perHost;
   }
 }
 

@@ -48,6 +48,13 @@ export const START_TICK_MS = 1000;
 const CLAIM_LEAD_MS = 150;
 
 /**
+ * A round that waited this long (at most an eighth of the interval) for its device's lanes gets one
+ * more (HostGate, up to WORKER_PER_HOST_MAX): a slow NVR's rounds start a couple of seconds late at
+ * most, well inside the 5-s lateness the worker warns about.
+ */
+const LANE_AFTER_WAIT_MS = 2000;
+
+/**
  * Claims due cameras in batches (many workers share a PostgreSQL server without double probes),
  * runs rounds with bounded concurrency and per-host fairness, and writes results back in batches.
  */
@@ -73,7 +80,10 @@ export class Scheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
-    this.gate = new HostGate(deps.config.perHost, (camera, host) => this.check(camera, host));
+    const { perHost, perHostMax, policy } = deps.config;
+    this.gate = new HostGate(perHost, (camera, host) => this.check(camera, host), {
+      maxPerHost: perHostMax, growAfterMs: Math.min(LANE_AFTER_WAIT_MS, policy.intervalMs / 8), now: this.now,
+    });
     this.passwords = new PasswordCache(deps.cipher);
     this.writer = new RoundWriter({
       repo: deps.repo, bus: deps.bus, logger: deps.logger, workerId: deps.config.workerId, now: this.now, counters: this.counters,
@@ -158,6 +168,9 @@ export class Scheduler {
 
   /** Holds a claimed round for the first start tick at or after its due time (at once if that has passed). */
   private schedule(camera: ClaimedCamera): void {
+    // Claimed again while its round still waits here (its lease ran out in a long queue): one round is enough,
+    // and the new claim only extended the lease.
+    if (this.unstarted.has(camera.id)) return;
     this.held++;
     this.unstarted.add(camera.id);
     const now = this.now();
@@ -213,12 +226,12 @@ export class Scheduler {
   }
 
   private reportLate(late: LateRounds): void {
-    const { concurrency, perHost, probeTimeoutMs } = this.deps.config;
+    const { concurrency, perHost, perHostMax, probeTimeoutMs } = this.deps.config;
     this.deps.logger.warn('check rounds are starting late', {
       lateRounds: late.lateRounds, worstLagMs: late.worstLagMs, since: new Date(late.sinceMs).toISOString(),
       inFlight: this.held - this.unstarted.size, concurrency, waitingForTheirHost: this.gate.waitingCount,
       hint: `cameras that do not answer hold a slot for up to ${probeTimeoutMs} ms per round and recheck, and the channels of one ` +
-        `device wait for its ${perHost} (WORKER_PER_HOST); raise WORKER_CONCURRENCY or add a worker`,
+        `device wait for its ${perHost} to ${perHostMax} lanes (WORKER_PER_HOST, WORKER_PER_HOST_MAX); raise WORKER_CONCURRENCY or add a worker`,
     });
   }
 

@@ -26,12 +26,20 @@ describe('config', () => {
     [{ NETWORKS: 'Sky Net:天网' }, 'NETWORKS'],
     [{ CAMERA_SECRET_KEY: 'short' }, 'CAMERA_SECRET_KEY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WORKER_PER_HOST: '4', WORKER_PER_HOST_MAX: '2' }, 'WORKER_PER_HOST_MAX'],
+    [{ WORKER_PER_HOST_MAX: '0' }, 'WORKER_PER_HOST_MAX'],
   ];
   for (const [env, key] of badCases) {
     it(`names ${key} when it is invalid (${JSON.stringify(env)})`, () => {
       expect(() => loadConfig(env)).to.throw(ConfigError, new RegExp(`^invalid configuration:[\\s\\S]*${key}[.:]`));
     });
   }
+
+  it('lets a slow device have up to 8 lanes unless WORKER_PER_HOST_MAX says otherwise, never fewer than WORKER_PER_HOST', () => {
+    expect(loadConfig({}).liveness.perHostMax).to.equal(8);
+    expect(loadConfig({ WORKER_PER_HOST: '16' }).liveness.perHostMax).to.equal(16);
+    expect(loadConfig({ WORKER_PER_HOST: '1', WORKER_PER_HOST_MAX: '1' }).liveness.perHostMax).to.equal(1);
+  });
 
   it('reports every bad key at once', () => {
     try {

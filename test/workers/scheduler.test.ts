@@ -100,6 +100,22 @@ describe('Scheduler (on fakes)', () => {
     expect(h.claims.every((limit) => limit <= 10)).to.equal(true);
   });
 
+  it('a camera claimed again while its round still waits for its device is not checked twice', async () => {
+    // Two channels of one device, one lane: a is held running, b waits. b's lease runs out in the queue and the
+    // next claim hands it out again (the same worker re-claims it): b is checked once, after a.
+    const a = camera(0, null);
+    const b = { ...camera(1, null), rtspUrl: a.rtspUrl };
+    h = harness([a, b, b], { concurrency: 500, batchSize: 500, perHost: 1, perHostMax: 1 }, [2], new Set([new URL(a.rtspUrl!).hostname]));
+    h.sut.start();
+    await h.clock.tickAsync(START_TICK_MS + 50); // the second claim re-claims b
+    expect(h.claims.length).to.be.at.least(2);
+    expect(h.targets.filter((t) => t.url.startsWith('rtsp://'))).to.have.length(1);
+    h.release();
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    await h.clock.tickAsync(START_TICK_MS);
+    expect(h.targets.filter((t) => t.url.startsWith('rtsp://'))).to.have.length(2);
+  });
+
   it('starts claimed rounds in bursts on the first aligned tick at or after their due time', async () => {
     // Clock at 1,000,000 ms (a tick boundary): 6 cameras due over the next 2.4 ticks, all in one claim.
     //   due (ticks)  0.04  0.48  1  1.004  1.6  2.4
