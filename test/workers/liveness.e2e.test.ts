@@ -102,17 +102,20 @@ if (backendNames().includes('postgres')) {
       await register(db, fleet.cameras, cipher);
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sem-workers-'));
       const env = { ...process.env, ...FAST_POLICY, CHECK_INTERVAL_S: '3', DATABASE_URL: postgresTestUrl(), DATA_DIR: dataDir, CAMERA_SECRET_KEY: TEST_CAMERA_KEY, LOG_LEVEL: 'warn' };
+      // What each worker logged (warnings and errors): shown when the share is not what it should be.
+      const stderr: Record<string, string> = { 'worker-a': '', 'worker-b': '' };
       for (const name of ['worker-a', 'worker-b']) {
         // As `npm run worker` starts it.
         const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, '--import', 'tsx', 'workers/main.ts'], { cwd: ROOT, env: { ...env, WORKER_ID: name }, stdio: ['ignore', 'pipe', 'pipe'] });
         children.push(child);
+        child.stderr!.on('data', (chunk: Buffer) => (stderr[name] += chunk.toString()));
       }
       await new Promise((resolve) => setTimeout(resolve, 12_000));
       await Promise.all(children.map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))));
       rmSync(dataDir, { recursive: true, force: true });
 
       const samples = await db.query<{ camera_id: string; at: Date; worker_id: string }>('SELECT camera_id, at, worker_id FROM probe_samples ORDER BY camera_id, at');
-      expect(new Set(samples.map((s) => s.worker_id))).to.deep.equal(new Set(['worker-a', 'worker-b']));
+      expect(new Set(samples.map((s) => s.worker_id)), JSON.stringify(stderr)).to.deep.equal(new Set(['worker-a', 'worker-b']));
       const byCamera = new Map<string, Date[]>();
       for (const s of samples) byCamera.set(s.camera_id, [...(byCamera.get(s.camera_id) ?? []), s.at]);
       expect(byCamera.size).to.equal(40);
