@@ -92,8 +92,7 @@ export class HostGate<T> {
   /** Starts queued rounds that waited growAfterMs on lanes of their own, up to maxPerHost. */
   private grow(host: string, queue: Array<Queued<T>>): void {
     let running = this.active.get(host) ?? 0;
-    const overdue = this.options.now() - this.options.growAfterMs;
-    while (queue.length > 0 && running < this.options.maxPerHost && queue[0].since <= overdue) {
+    while (running < this.options.maxPerHost && this.headOverdue(queue)) {
       const { item } = queue.shift()!;
       this.active.set(host, ++running);
       void this.execute(host, item);
@@ -124,8 +123,12 @@ export class HostGate<T> {
   /** Lanes the host may keep now: any while silent, up to maxPerHost while its queue is overdue, else perHost. */
   private limitOf(host: string, queue: Array<Queued<T>> | undefined): number {
     if (this.silent.has(host)) return Number.POSITIVE_INFINITY;
-    const overdue = queue !== undefined && queue.length > 0 && queue[0].since <= this.options.now() - this.options.growAfterMs;
-    return overdue ? this.options.maxPerHost : this.perHost;
+    return queue !== undefined && this.headOverdue(queue) ? this.options.maxPerHost : this.perHost;
+  }
+
+  /** The round at the head of the queue has waited growAfterMs. */
+  private headOverdue(queue: Array<Queued<T>>): boolean {
+    return queue.length > 0 && this.options.now() - queue[0].since >= this.options.growAfterMs;
   }
 }
 

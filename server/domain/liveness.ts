@@ -164,10 +164,13 @@ export function transition(state: HealthState, obs: Observation, inMaintenance: 
  *   phaseFraction ∈ [0,1) → first t ≥ now + interval/2 with t ≡ phase (mod interval)
  */
 export function nextSlot(nowMs: number, intervalMs: number, phaseFraction: number): number {
+  return slotAtOrAfter(nowMs + intervalMs / 2, intervalMs, phaseFraction);
+}
+
+/** The camera's first slot at or after `ms`: first t ≥ ms with t ≡ floor(phaseFraction · interval) (mod interval). */
+export function slotAtOrAfter(ms: number, intervalMs: number, phaseFraction: number): number {
   const phase = Math.floor(phaseFraction * intervalMs);
-  const lastSlot = nowMs - ((((nowMs - phase) % intervalMs) + intervalMs) % intervalMs);
-  const next = lastSlot + intervalMs;
-  return next - nowMs < intervalMs / 2 ? next + intervalMs : next;
+  return ms + ((((phase - ms) % intervalMs) + intervalMs) % intervalMs);
 }
 
 /** A stable fraction in [0,1) from a camera id (FNV-1a), the camera's phase within the interval. */

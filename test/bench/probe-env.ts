@@ -75,6 +75,24 @@ export interface Simulator {
   startMs: number;
 }
 
+/**
+ * Sets each camera's fault through the simulator's control API (`fault(cam)` is the request body),
+ * 100 requests at a time; returns when each took effect (ms since epoch), in `cameras` order.
+ */
+export async function setSimulatorFaults<C extends { index: number }>(control: string, cameras: readonly C[], fault: (cam: C) => object): Promise<number[]> {
+  const at = new Array<number>(cameras.length);
+  for (let first = 0; first < cameras.length; first += 100) {
+    await Promise.all(cameras.slice(first, first + 100).map(async (cam, k) => {
+      const body = fault(cam);
+      const res = await fetch(`${control}/cameras/${cam.index}/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`simulator refused the fault ${JSON.stringify(body)} for camera ${cam.index}: HTTP ${res.status}`);
+      at[first + k] = Date.now();
+    }));
+  }
+  return at;
+}
+
 /** Starts `workers/simulator/main.ts` as its own process and waits for its `{"ready":true,…}` line. */
 export function startSimulator(cameras: number, base: string, port: number, nvr: number[] = []): Promise<Simulator> {
   const main = fileURLToPath(new URL('../../workers/simulator/main.ts', import.meta.url));

@@ -9,6 +9,7 @@
  * WORKER_CONCURRENCY and delay the healthy cameras.
  */
 import type { Database } from '../../server/storage/db.js';
+import { setSimulatorFaults } from './probe-env.js';
 import { percentile, r1, type RoundLog } from './probe-metrics.js';
 import type { SimCamera } from './probe-setup.js';
 
@@ -54,20 +55,9 @@ export async function endOutage(control: string, outage: OutageStart, cameras: S
   await setFaults(control, cameras.filter((cam) => dark.has(cam.rtspUrl)), 'none');
 }
 
-/** Sets `fault` on both protocols of each camera, 100 requests at a time; returns when each took effect. */
-async function setFaults(control: string, block: SimCamera[], fault: OutageKind | 'none'): Promise<number[]> {
-  const at = new Array<number>(block.length);
-  for (let first = 0; first < block.length; first += 100) {
-    await Promise.all(block.slice(first, first + 100).map(async (cam, k) => {
-      const res = await fetch(`${control}/cameras/${cam.index}/fault`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rtsp: fault, onvif: fault }),
-      });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`simulator refused the ${fault} fault for camera ${cam.index}: HTTP ${res.status}`);
-      at[first + k] = Date.now();
-    }));
-  }
-  return at;
+/** Sets `fault` on both protocols of each camera; returns when each took effect. */
+function setFaults(control: string, block: SimCamera[], fault: OutageKind | 'none'): Promise<number[]> {
+  return setSimulatorFaults(control, block, () => ({ rtsp: fault, onvif: fault }));
 }
 
 /** In the worker child, after the window's grace: detection times from the outage log, lag of the rest from the round log. */

@@ -10,7 +10,7 @@ import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
 import { CameraRepository } from '../../server/storage/camera.repository.js';
 import { openConfiguredDatabase } from '../../server/storage/db.js';
 import { storedCamera } from './fleet-generator.js';
-import { log } from './probe-env.js';
+import { log, setSimulatorFaults } from './probe-env.js';
 import { OUTAGE_KINDS, type OutageKind } from './probe-outage.js';
 import type { SimCamera as SimulatedCamera } from '../../workers/simulator/types.js';
 
@@ -119,14 +119,7 @@ export type SimCamera = Pick<SimulatedCamera, 'index' | 'rtspUrl' | 'onvifUrl' |
 export async function slowDown(control: string, cameras: SimCamera[], pct: number): Promise<void> {
   if (pct === 0) return;
   const slow = cameras.filter((cam) => (cam.index * 7919) % 100 < pct);
-  for (let first = 0; first < slow.length; first += 100) {
-    await Promise.all(slow.slice(first, first + 100).map(async (cam) => {
-      const body = JSON.stringify({ rtsp: 'slow', onvif: 'slow', slowMs: 50 + ((cam.index * 104_729) % 451) });
-      const res = await fetch(`${control}/cameras/${cam.index}/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`simulator refused the slow fault for camera ${cam.index}: HTTP ${res.status}`);
-    }));
-  }
+  await setSimulatorFaults(control, slow, (cam) => ({ rtsp: 'slow', onvif: 'slow', slowMs: 50 + ((cam.index * 104_729) % 451) }));
   log(`${slow.length} cameras (${pct} %) answer 50–500 ms late`);
 }
 

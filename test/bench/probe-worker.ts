@@ -17,7 +17,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { loadConfig } from '../../config/index.js';
-import { phaseOf } from '../../server/domain/liveness.js';
+import { phaseOf, slotAtOrAfter } from '../../server/domain/liveness.js';
 import { createStateEventBus } from '../../server/events/create-bus.js';
 import { createLogger } from '../../server/logger.js';
 import { CredentialCipher } from '../../server/secrets/credential-cipher.js';
@@ -56,16 +56,10 @@ function instrumentPg(): void {
   };
 }
 
-/** First t ≥ t0 with t ≡ floor(phase · I) (mod I): the congruence nextSlot keeps. */
-function firstSlot(t0: number, intervalMs: number, phase: number): number {
-  const offset = Math.floor(phase * intervalMs);
-  return t0 + ((((offset - t0) % intervalMs) + intervalMs) % intervalMs);
-}
-
 async function seedSchedule(db: Database, intervalMs: number, leadMs: number): Promise<{ begin: number; ids: string[]; firstDue: number[] }> {
   const ids = (await db.query<{ id: string }>(`SELECT camera_id AS id FROM camera_checks WHERE next_check_at < 'infinity'`)).map((r) => r.id);
   const begin = Date.now() + leadMs;
-  const firstDue = ids.map((id) => firstSlot(begin, intervalMs, phaseOf(id)));
+  const firstDue = ids.map((id) => slotAtOrAfter(begin, intervalMs, phaseOf(id)));
   await db.query(
     `UPDATE camera_checks k SET next_check_at = v.t, claimed_by = NULL FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, t) WHERE k.camera_id = v.id`,
     [ids, firstDue.map((t) => new Date(t))],

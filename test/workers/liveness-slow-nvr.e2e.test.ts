@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { phaseOf } from '../../server/domain/liveness.js';
+import { phaseOf, slotAtOrAfter } from '../../server/domain/liveness.js';
 import { backendNames } from '../support/backends.js';
 import { startLivenessRig } from '../support/liveness-e2e.js';
 
@@ -32,9 +32,7 @@ async function slotsServed(perHostMax: string, backend: ReturnType<typeof backen
     const served: boolean[] = [];
     for (const id of rig.ids.values()) {
       const ends = rows.filter((r) => r.camera_id === id).map((r) => new Date(r.at).getTime());
-      const phase = Math.floor(phaseOf(id) * INTERVAL_MS);
-      const first = from + ((((phase - from) % INTERVAL_MS) + INTERVAL_MS) % INTERVAL_MS);
-      for (let slot = first; slot < from + WINDOW_MS; slot += INTERVAL_MS) {
+      for (let slot = slotAtOrAfter(from, INTERVAL_MS, phaseOf(id)); slot < from + WINDOW_MS; slot += INTERVAL_MS) {
         served.push(ends.some((t) => t >= slot && t < slot + INTERVAL_MS / 2));
       }
     }
