@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { LivenessConfig } from '../config/index.js';
 import type { Logger } from '../server/logger.js';
 import type { CredentialCipher } from '../server/secrets/credential-cipher.js';
-import type { Database } from '../server/storage/db.js';
+import { onConnection, type Database } from '../server/storage/db.js';
 import type { ClaimedCamera, LivenessRepository } from '../server/storage/liveness.repository.js';
 import type { StateEventBus } from '../server/events/state-events.js';
 import type { ProbeRegistry } from './probes/index.js';
@@ -123,7 +123,7 @@ export class Scheduler {
   /** A connection of its own for claims (SKIP LOCKED needs separate connections, also on PGlite's socket). */
   private async claimConnection(): Promise<{ client: pg.PoolClient; tx: ClaimTx }> {
     const client = await this.deps.db.connect();
-    return { client, tx: { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] } };
+    return { client, tx: onConnection(client) };
   }
 
   private async loop(): Promise<void> {

@@ -2,10 +2,16 @@ import pg from 'pg';
 import type { Config } from '../../config/index.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { migrate } from './migrate.js';
+import { preparedNames, queryOn, rowsOn, type Sql } from './named-statement.js';
 
 /** Anything that runs SQL: the database itself or a transaction's client. */
 export interface Queryable {
-  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends object = Record<string, unknown>>(sql: Sql, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/** A Queryable on one connection (a transaction's, or a dedicated one such as the scheduler's claims). */
+export function onConnection(client: pg.ClientBase): Queryable {
+  return { query: <T extends object>(sql: Sql, params?: readonly unknown[]) => rowsOn<T>(client, sql, params) };
 }
 
 export type Backend = 'pglite' | 'postgres';
@@ -31,9 +37,18 @@ export class Database implements Queryable {
     private readonly embedded?: EmbeddedServer,
   ) {}
 
-  async query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.pool.query(sql, params as unknown[]);
-    return result.rows as T[];
+  async query<T extends object = Record<string, unknown>>(sql: Sql, params: readonly unknown[] = []): Promise<T[]> {
+    if (typeof sql === 'string') return (await this.pool.query(sql, params as unknown[])).rows as T[];
+    // A named statement is prepared per connection: run it on one we hold, released as pool.query releases.
+    const client = await this.pool.connect();
+    try {
+      const result = await queryOn(client, sql, params);
+      client.release();
+      return result.rows as T[];
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
   }
 
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
@@ -41,11 +56,7 @@ export class Database implements Queryable {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const tx: Queryable = {
-        query: async <R extends object>(sql: string, params: readonly unknown[] = []) =>
-          (await client.query(sql, params as unknown[])).rows as R[],
-      };
-      const value = await work(tx);
+      const value = await work(onConnection(client));
       await client.query('COMMIT');
       return value;
     } catch (err) {
@@ -82,7 +93,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     db = new Database(makePool({ connectionString: options.databaseUrl, max: poolSize }), 'postgres');
   } else {
     const embedded = await startEmbeddedServer(options.pgliteDir);
-    const pool = makePool({ host: embedded.socketDir, port: embedded.port, user: 'postgres', database: 'postgres', max: poolSize });
+    // Connections to the engine thread cost nothing idle, so they are kept (idleTimeoutMillis 0): all of them
+    // share one PGlite session, where what a connection prepared outlives it (see forgetPreparedOf).
+    const pool = makePool({ host: embedded.socketDir, port: embedded.port, user: 'postgres', database: 'postgres', max: poolSize, idleTimeoutMillis: 0 });
+    pool.on('remove', (client) => forgetPreparedOf(pool, client));
     db = new Database(pool, 'pglite', embedded);
   }
   try {
@@ -97,6 +111,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 /** Convenience for the composition root. */
 export function openConfiguredDatabase(config: Config): Promise<Database> {
   return openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+}
+
+/**
+ * On PGlite a closed connection's prepared statements stay in the shared session: a connection
+ * dropped after an error would leave its plans behind for good. They are deallocated by name.
+ */
+function forgetPreparedOf(pool: pg.Pool, client: pg.ClientBase): void {
+  if (pool.ending) return; // the session ends with the engine
+  for (const name of preparedNames(client)) pool.query(`DEALLOCATE "${name}"`).catch(() => undefined);
 }
 
 function makePool(options: pg.PoolConfig): pg.Pool {

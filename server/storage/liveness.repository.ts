@@ -1,5 +1,6 @@
 import type { CameraStatus, PointClass } from '../domain/camera.js';
 import type { Database, Queryable } from './db.js';
+import type { NamedStatement } from './named-statement.js';
 
 /** A camera a worker has claimed for one check round. */
 export interface ClaimedCamera {
@@ -75,6 +76,55 @@ function parseClaimed(batch: string | null): ClaimedCamera[] {
 
 const toDate = (value: unknown): Date | null => (typeof value === 'string' ? new Date(value) : null);
 
+/** Run every second by each worker: prepared once per connection (see NamedStatement). */
+const CLAIM_DUE: NamedStatement = {
+  name: 'liveness_claim_due',
+  text: `WITH due AS (
+     SELECT camera_id, next_check_at FROM camera_checks
+     WHERE next_check_at <= $2::timestamptz + make_interval(secs => $5::float8 / 1000)
+     ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+   claimed AS (
+     UPDATE camera_checks k SET next_check_at = $2::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $1
+     FROM due JOIN cameras c ON c.id = due.camera_id
+     WHERE k.camera_id = ANY (ARRAY(SELECT camera_id FROM due)) AND k.camera_id = due.camera_id
+     RETURNING ${CLAIMED_FIELDS})
+   SELECT json_agg(claimed)::text AS batch FROM claimed`,
+};
+
+const RECORD_ROUNDS: NamedStatement = {
+  name: 'liveness_record_rounds',
+  text: `WITH v AS MATERIALIZED (
+     SELECT v.*, d.doc->'e' AS evidence, d.doc->'c' AS change, d.doc->'s' AS sample
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::text[], $6::int2[], $7::text[],
+       $8::text[], $9::real[], $10::timestamptz[], $11::bool[]) WITH ORDINALITY
+       AS v("cameraId", at, status, "statusSince", cause, "healthStreak", "healthDirection", verdict, "latencyMs",
+         "nextCheckAt", "cameraChanged", n)
+     JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS d(doc, n) USING (n)),
+   mine AS (
+     UPDATE camera_checks k SET health_streak = v."healthStreak", health_direction = v."healthDirection", last_check_at = v.at,
+       last_verdict = v.verdict, last_latency_ms = v."latencyMs", last_evidence = v.evidence, next_check_at = v."nextCheckAt",
+       claimed_by = NULL, last_sample_at = CASE WHEN v.sample IS NOT NULL THEN v.at ELSE k.last_sample_at END
+     FROM v WHERE k.camera_id = v."cameraId" AND k.claimed_by = $13
+     RETURNING v.*),
+   -- The wide registry row changes only when status or cause does.
+   registry AS (
+     UPDATE cameras c SET status = m.status, status_since = m."statusSince", status_cause = m.cause
+     FROM mine m WHERE m."cameraChanged" AND c.id = m."cameraId"),
+   samples AS (
+     INSERT INTO probe_samples (camera_id, at, worker_id, verdict, rtsp_ok, rtsp_ms, rtsp_fail, onvif_ok, onvif_ms, onvif_fail, tcp_ok, tcp_ms)
+     SELECT m."cameraId", m.at, $13, m.sample->>'verdict',
+       (m.sample#>>'{rtsp,ok}')::bool, (m.sample#>>'{rtsp,ms}')::real, m.sample#>>'{rtsp,fail}',
+       (m.sample#>>'{onvif,ok}')::bool, (m.sample#>>'{onvif,ms}')::real, m.sample#>>'{onvif,fail}',
+       (m.sample#>>'{tcp,ok}')::bool, (m.sample#>>'{tcp,ms}')::real
+     FROM mine m WHERE m.sample IS NOT NULL)
+   INSERT INTO outage_log (camera_id, town_code, network_code, from_status, to_status, at, from_since, cause, evidence, worker_id)
+   SELECT m."cameraId", m.change->>'town', m.change->>'network', m.change->>'from', m.change->>'to', m.at,
+     (m.change->>'fromSince')::timestamptz, m.cause, m.evidence, $13
+   FROM mine m WHERE m.change IS NOT NULL
+   ORDER BY m.at, m."cameraId"
+   RETURNING id, camera_id`,
+};
+
 /** All SQL of the liveness engine: claims, batched write-back, outage log, samples. */
 export class LivenessRepository {
   constructor(private readonly db: Database) {}
@@ -91,16 +141,7 @@ export class LivenessRepository {
    */
   async claimDue(client: Queryable, workerId: string, now: Date, limit: number, leaseMs: number, lookaheadMs: number): Promise<ClaimedCamera[]> {
     const rows = await client.query<{ batch: string | null }>(
-      `WITH due AS (
-         SELECT camera_id, next_check_at FROM camera_checks
-         WHERE next_check_at <= $2::timestamptz + make_interval(secs => $5::float8 / 1000)
-         ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED),
-       claimed AS (
-         UPDATE camera_checks k SET next_check_at = $2::timestamptz + make_interval(secs => $4::float8 / 1000), claimed_by = $1
-         FROM due JOIN cameras c ON c.id = due.camera_id
-         WHERE k.camera_id = ANY (ARRAY(SELECT camera_id FROM due)) AND k.camera_id = due.camera_id
-         RETURNING ${CLAIMED_FIELDS})
-       SELECT json_agg(claimed)::text AS batch FROM claimed`,
+      CLAIM_DUE,
       [workerId, now, limit, leaseMs, lookaheadMs],
     );
     return parseClaimed(rows[0]?.batch ?? null);
@@ -119,36 +160,7 @@ export class LivenessRepository {
     const seqs = new Map<string, number>();
     if (rounds.length === 0) return seqs;
     const logged = await this.db.query<{ id: number; camera_id: string }>(
-      `WITH v AS MATERIALIZED (
-         SELECT v.*, d.doc->'e' AS evidence, d.doc->'c' AS change, d.doc->'s' AS sample
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::text[], $6::int2[], $7::text[],
-           $8::text[], $9::real[], $10::timestamptz[], $11::bool[]) WITH ORDINALITY
-           AS v("cameraId", at, status, "statusSince", cause, "healthStreak", "healthDirection", verdict, "latencyMs",
-             "nextCheckAt", "cameraChanged", n)
-         JOIN jsonb_array_elements($12::jsonb) WITH ORDINALITY AS d(doc, n) USING (n)),
-       mine AS (
-         UPDATE camera_checks k SET health_streak = v."healthStreak", health_direction = v."healthDirection", last_check_at = v.at,
-           last_verdict = v.verdict, last_latency_ms = v."latencyMs", last_evidence = v.evidence, next_check_at = v."nextCheckAt",
-           claimed_by = NULL, last_sample_at = CASE WHEN v.sample IS NOT NULL THEN v.at ELSE k.last_sample_at END
-         FROM v WHERE k.camera_id = v."cameraId" AND k.claimed_by = $13
-         RETURNING v.*),
-       -- The wide registry row changes only when status or cause does.
-       registry AS (
-         UPDATE cameras c SET status = m.status, status_since = m."statusSince", status_cause = m.cause
-         FROM mine m WHERE m."cameraChanged" AND c.id = m."cameraId"),
-       samples AS (
-         INSERT INTO probe_samples (camera_id, at, worker_id, verdict, rtsp_ok, rtsp_ms, rtsp_fail, onvif_ok, onvif_ms, onvif_fail, tcp_ok, tcp_ms)
-         SELECT m."cameraId", m.at, $13, m.sample->>'verdict',
-           (m.sample#>>'{rtsp,ok}')::bool, (m.sample#>>'{rtsp,ms}')::real, m.sample#>>'{rtsp,fail}',
-           (m.sample#>>'{onvif,ok}')::bool, (m.sample#>>'{onvif,ms}')::real, m.sample#>>'{onvif,fail}',
-           (m.sample#>>'{tcp,ok}')::bool, (m.sample#>>'{tcp,ms}')::real
-         FROM mine m WHERE m.sample IS NOT NULL)
-       INSERT INTO outage_log (camera_id, town_code, network_code, from_status, to_status, at, from_since, cause, evidence, worker_id)
-       SELECT m."cameraId", m.change->>'town', m.change->>'network', m.change->>'from', m.change->>'to', m.at,
-         (m.change->>'fromSince')::timestamptz, m.cause, m.evidence, $13
-       FROM mine m WHERE m.change IS NOT NULL
-       ORDER BY m.at, m."cameraId"
-       RETURNING id, camera_id`,
+      RECORD_ROUNDS,
       [
         ...roundColumns(rounds),
         workerId,

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/index.js';
 import { CameraRepository } from '../../server/storage/camera.repository.js';
-import { openDatabase, type Database } from '../../server/storage/db.js';
+import { onConnection, openDatabase, type Database } from '../../server/storage/db.js';
 import { LivenessRepository } from '../../server/storage/liveness.repository.js';
 import { evaluateRound } from '../../workers/evaluate.js';
 import type { RoundOutcome } from '../../workers/runner.js';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     let now = Date.now() + 3_600_000; // simulated time, ahead of the rows' real timestamps
     await seed(db, o.cameras, now);
     const repo = new LivenessRepository(db);
-    const tx = { query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[] };
+    const tx = onConnection(client);
     const runTicks = async (ticks: number, statements: number) => {
       const totals = { rounds: 0, writeBacks: 0, claimMs: 0, writeMs: 0, dbMs: -dbCpuMs(), clientMs: -procCpuMs(process.pid, process.pid) };
       for (let i = 0; i < ticks; i++) {

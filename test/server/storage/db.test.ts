@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../../../server/storage/db.js';
+import { onConnection, openDatabase } from '../../../server/storage/db.js';
+import type { NamedStatement } from '../../../server/storage/named-statement.js';
 import { DatabaseLockedError } from '../../../server/storage/pglite-lock.js';
 import { migrate } from '../../../server/storage/migrate.js';
 import { backendNames, getDatabase } from '../../support/backends.js';
@@ -84,6 +85,27 @@ for (const backend of backendNames()) {
       results.forEach((rows, i) => expect(rows[0]).to.deep.equal({ a: i, b: `v${i}` }));
     });
 
+    it('runs a named statement on any connection, prepared once by each under a name of its own', async () => {
+      const db = await getDatabase(backend);
+      const statement: NamedStatement = { name: 'named_probe', text: 'SELECT $1::int * 2 AS twice' };
+      const conn = await db.connect();
+      try {
+        const results = await Promise.all([
+          ...Array.from({ length: 60 }, (_, i) => db.query<{ twice: number }>(statement, [i])),
+          db.transaction((tx) => tx.query<{ twice: number }>(statement, [60])),
+          onConnection(conn).query<{ twice: number }>(statement, [61]),
+          onConnection(conn).query<{ twice: number }>(statement, [62]),
+        ]);
+        results.forEach((rows, i) => expect(rows[0].twice).to.equal(i * 2));
+        const [mine] = await onConnection(conn).query<{ n: number }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'named\\_probe\\_%'`);
+        // The server lists one session's statements; PGlite's one session holds every connection's.
+        if (backend === 'postgres') expect(mine.n).to.equal(1);
+        else expect(mine.n).to.be.within(2, 12);
+      } finally {
+        conn.release();
+      }
+    });
+
     it('does not let other connections see an open transaction, nor block them forever', async () => {
       const db = await getDatabase(backend);
       await db.query('CREATE TABLE IF NOT EXISTS iso_probe (n int)');
@@ -102,6 +124,20 @@ for (const backend of backendNames()) {
     });
   });
 }
+
+describe('embedded database: prepared statements in its one shared session', () => {
+  it('deallocates what a dropped connection prepared, which would otherwise outlive it', async () => {
+    const db = await getDatabase('pglite');
+    const statement: NamedStatement = { name: 'dropped_probe', text: 'SELECT $1::text AS s' };
+    const count = async () => (await db.query<{ n: number }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'dropped\\_probe\\_%'`))[0].n;
+    const conn = await db.connect();
+    expect(await onConnection(conn).query(statement, ['a'])).to.deep.equal([{ s: 'a' }]);
+    expect(await count()).to.equal(1);
+    conn.release(true); // as the scheduler drops its claim connection after an error
+    for (let waited = 0; (await count()) > 0 && waited < 5000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(await count()).to.equal(0);
+  });
+});
 
 describe('embedded database under concurrent extended-protocol queries', () => {
   it('never mixes one connection\'s Parse/Bind/Execute with another\'s (upstream pglite-socket issue)', async () => {

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { LivenessRepository, type RoundWrite } from '../../../server/storage/liveness.repository.js';
 import { CameraRepository, type StoredCameraFields } from '../../../server/storage/camera.repository.js';
 import { MaintenanceRepository } from '../../../server/storage/maintenance.repository.js';
-import type { Database, Queryable } from '../../../server/storage/db.js';
+import { onConnection, type Database, type Queryable } from '../../../server/storage/db.js';
+import type { NamedStatement, Sql } from '../../../server/storage/named-statement.js';
 import { backendNames, getDatabase, reset } from '../../support/backends.js';
 import { deviceId } from '../../support/cameras.js';
 
@@ -20,7 +22,7 @@ function fields(i: number, overrides: Partial<StoredCameraFields> = {}): StoredC
 async function ownConnection(db: Database): Promise<Queryable & { release(): void }> {
   const client = await db.connect();
   return {
-    query: async <T extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as T[],
+    ...onConnection(client),
     release: () => client.release(),
   };
 }
@@ -92,23 +94,48 @@ for (const backend of backendNames()) {
       for (const c of first) expect(c.dueAt.getTime()).to.equal(now.getTime() + 3000);
     });
 
-    it('a claim reads only the rows it claims: no sequential scan at 10,000 cameras, where a join was planned as one', async () => {
+    it('the claim and the write-back read only their rows at 10,000 cameras, custom or generic plan (a join was planned as a scan)', async () => {
       await new CameraRepository(db).insertMany(Array.from({ length: 9700 }, (_, i) => fields(i + 1000)));
       await db.query(`UPDATE camera_checks SET next_check_at = $1::timestamptz + random() * interval '60 s' WHERE next_check_at < 'infinity'`, [now]);
       await new MaintenanceRepository(db).vacuumAnalyze(['camera_checks', 'cameras']);
-      // The statement claimDue sends, planned (not run) with its parameters.
-      const sent: Array<{ sql: string; params: readonly unknown[] }> = [];
-      const recorder: Queryable = {
-        query: async <T extends object>(sql: string, params: readonly unknown[] = []) => {
-          sent.push({ sql, params });
+      // The statements the repository sends, planned (not run).
+      const sent: Array<{ sql: NamedStatement; params: readonly unknown[] }> = [];
+      const recorder = {
+        query: async <T extends object>(sql: Sql, params: readonly unknown[] = []) => {
+          if (typeof sql !== 'string') sent.push({ sql, params });
           return [] as T[];
         },
       };
       await sut.claimDue(recorder, 'w', new Date(now.getTime() + 1000), 500, 120_000, 0);
-      const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent[0].sql}`, sent[0].params);
-      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-      expect(plan).to.match(/camera_checks_due_idx/);
-      expect(plan).not.to.match(/Seq Scan/);
+      await new LivenessRepository(recorder as unknown as Database).recordRounds('w', [{
+        cameraId: randomUUID(), at: now, status: 'online', statusSince: now, cause: null, healthStreak: 0, healthDirection: null,
+        verdict: 'online', latencyMs: 3, evidence: { rtsp: { ok: true } }, nextCheckAt: new Date(now.getTime() + 60_000), cameraChanged: false,
+      }]);
+      expect(sent.map((s) => s.sql.name)).to.deep.equal(['liveness_claim_due', 'liveness_record_rounds']);
+      const conn = await db.connect();
+      try {
+        for (const { sql, params } of sent) {
+          // As run the first times (planned with its values) ...
+          const custom = (await conn.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql.text}`, params as unknown[])).rows;
+          // ... and as a prepared statement may run from the sixth time on (planned once, for any values).
+          await conn.query(`PREPARE plan_probe AS ${sql.text}`);
+          await conn.query('SET plan_cache_mode = force_generic_plan');
+          const nulls = params.map(() => 'NULL').join(', ');
+          const generic = (await conn.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE plan_probe(${nulls})`)).rows;
+          await conn.query('RESET plan_cache_mode');
+          await conn.query('DEALLOCATE plan_probe');
+          for (const rows of [custom, generic]) {
+            const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+            expect(plan, `${sql.name}:\n${plan}`).not.to.match(/Seq Scan on (camera_checks|cameras)/);
+            if (sql === sent[0].sql) expect(plan).to.match(/camera_checks_due_idx/);
+          }
+        }
+      } finally {
+        // On PGlite every connection shares one session: leave it as it was for the other tests.
+        await conn.query('RESET plan_cache_mode').catch(() => undefined);
+        await conn.query('DEALLOCATE plan_probe').catch(() => undefined);
+        conn.release();
+      }
     });
 
     it('writes state, outage rows and samples in one batch, but only for rounds it still owns', async () => {
