@@ -35,9 +35,11 @@ function instrumentPg(): void {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   proto.query = function (this: unknown, text: unknown, values?: unknown, cb?: unknown) {
-    if (typeof text !== 'string') return original.apply(this, [text, values, cb].filter((a) => a !== undefined));
-    const verb = /\b(UPDATE\s+(?!SKIP)\w+|INSERT INTO\s+\w+|DELETE FROM\s+\w+)/i.exec(text) ?? /^\s*(\w+)/.exec(text);
-    const kind = (verb ? verb[1].replace(/\s+/g, ' ') : 'other') + (/^\s*WITH due AS/.test(text) ? ' (claim)' : '');
+    // A string, or a named statement's { name, text, values } (values then come inside it).
+    const sql = typeof text === 'string' ? text : (text as { text?: unknown } | null)?.text;
+    if (typeof sql !== 'string') return original.apply(this, [text, values, cb].filter((a) => a !== undefined));
+    const verb = /\b(UPDATE\s+(?!SKIP)\w+|INSERT INTO\s+\w+|DELETE FROM\s+\w+)/i.exec(sql) ?? /^\s*(\w+)/.exec(sql);
+    const kind = (verb ? verb[1].replace(/\s+/g, ' ') : 'other') + (/^\s*WITH due AS/.test(sql) ? ' (claim)' : '');
     const started = performance.now();
     const count = (res?: { rowCount?: number | null }) => {
       const s = (dbStats[kind] ??= { n: 0, rows: 0, ms: 0 });
