@@ -24,6 +24,8 @@ export interface SchedulerDeps {
   logger: Logger;
   /** The worker's clock (ms since epoch); tests may pass a fake one. */
   clock?: () => number;
+  /** Uniform in [0, 1), for the claim's spread; tests may pass a fixed one. */
+  random?: () => number;
   /** Called after each round, e.g. by the benchmark to measure schedule lag. */
   onRound?: (info: { cameraId: string; lagMs: number; latencyMs: number; verdict: string }) => void;
 }
@@ -46,6 +48,12 @@ export const START_TICK_MS = 1000;
  * loop wakes once per tick. The lead covers the claim statement's own time (~5 ms, ~60 ms when busy).
  */
 const CLAIM_LEAD_MS = 150;
+/**
+ * Each claim wakes up to this much earlier still, at random: workers sharing a database all wake
+ * for the same tick, and the first to claim takes everything due by it. Without the spread one
+ * worker could win every tick and the others idle below saturation (seen in the two-worker test).
+ */
+const CLAIM_SPREAD_MS = 50;
 
 /**
  * A round that waited this long (at most an eighth of the interval) for its device's lanes gets one
@@ -75,11 +83,13 @@ export class Scheduler {
   private readonly lateness = new Lateness();
   private settledAt = Number.POSITIVE_INFINITY;
   private readonly now: () => number;
+  private readonly random: () => number;
   /** `writeBacks` counts write-back statements (each carries a batch of `written` rounds). */
   readonly counters = { rounds: 0, claims: 0, written: 0, samples: 0, changes: 0, writeErrors: 0, writeBacks: 0 };
 
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.clock ?? Date.now;
+    this.random = deps.random ?? Math.random;
     const { perHost, perHostMax, policy } = deps.config;
     this.gate = new HostGate(perHost, (camera, host) => this.check(camera, host), {
       maxPerHost: perHostMax, growAfterMs: Math.min(LANE_AFTER_WAIT_MS, policy.intervalMs / 8), now: this.now,
@@ -151,7 +161,7 @@ export class Scheduler {
           continue;
         }
       }
-      if (claimed === 0 || claimed < room) await this.pause(untilNextClaim(this.now()));
+      if (claimed === 0 || claimed < room) await this.pause(untilNextClaim(this.now(), CLAIM_LEAD_MS + CLAIM_SPREAD_MS * this.random()));
     }
   }
 
@@ -257,9 +267,12 @@ function hostOf(camera: ClaimedCamera): string {
 /** The first start tick at or after `ms` (ticks are multiples of START_TICK_MS). */
 export const tickAtOrAfter = (ms: number) => Math.ceil(ms / START_TICK_MS) * START_TICK_MS;
 
-/** From `now` to CLAIM_LEAD_MS before the next start tick that is at least that far away. */
-function untilNextClaim(now: number): number {
-  return tickAtOrAfter(now + CLAIM_LEAD_MS + 1) - CLAIM_LEAD_MS - now;
+/**
+ * From `now` to `leadMs` before the next start tick that is further away than the largest lead (so
+ * a claim that just ran for one tick, with a longer lead than the next, is not repeated for it).
+ */
+function untilNextClaim(now: number, leadMs: number): number {
+  return tickAtOrAfter(now + CLAIM_LEAD_MS + CLAIM_SPREAD_MS + 1) - leadMs - now;
 }
 
 // A module function with arguments, not a closure per tick (V8 re-optimises those after every full GC).

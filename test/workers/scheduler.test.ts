@@ -26,7 +26,7 @@ function camera(i: number, passwordEnc: string | null): ClaimedCamera {
  * past a camera in `cuts` within one claim), probes answer at once unless their host is in `held`
  * (those wait for `release()`), the clock is sinon's (the idle poll fires only when the test ticks it).
  */
-function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: number[] = [], held = new Set<string>(), logger: Logger = silentLogger) {
+function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: number[] = [], held = new Set<string>(), logger: Logger = silentLogger, random = () => 0) {
   const clock = sinon.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }).liveness, ...over };
   const pending = [...due];
@@ -60,7 +60,7 @@ function harness(due: ClaimedCamera[], over: Partial<LivenessConfig>, cuts: numb
   let rounds = 0;
   let onAll: (() => void) | undefined;
   const sut = new Scheduler({
-    db, repo, probes, cipher: new CredentialCipher(KEY), bus, config, logger,
+    db, repo, probes, cipher: new CredentialCipher(KEY), bus, config, logger, random,
     onRound: () => ++rounds === due.length && onAll?.(),
   });
   const allDone = new Promise<void>((resolve) => (onAll = resolve));
@@ -139,16 +139,25 @@ describe('Scheduler (on fakes)', () => {
     await h.allDone;
   });
 
-  it('an idle loop claims once per start tick, shortly before it, what falls due by that tick', async () => {
-    // Clock at 1,000,000 ms, a tick boundary; nothing is due. Claims (ms after start → claim window):
-    //   0 → 0 (the tick is now)   T − lead → lead   2T − lead → lead   3T − lead → lead
-    h = harness([], { concurrency: 500, batchSize: 500, perHost: 2 });
+  it('an idle loop claims once per start tick, shortly before it (spread at random), what falls due by that tick', async () => {
+    // Clock at 1,000,000 ms, a tick boundary; nothing is due. Each wait draws the next claim's lead,
+    // 150 + 50 × random ms. Claims (ms after start → claim window):
+    //   draw   lead   claim at     window
+    //   —      —      0            0 (the tick is now)
+    //   0      150    T − 150      150
+    //   0.98   199    2T − 199     199   (a longer lead than the last: still one claim per tick)
+    //   0.5    175    3T − 175     175   (a shorter one after a longer one: no tick claimed twice)
+    const draws = [0, 0.98, 0.5];
+    h = harness([], { concurrency: 500, batchSize: 500, perHost: 2 }, [], new Set(), silentLogger, () => draws.shift() ?? 0);
     h.sut.start();
     await h.clock.tickAsync(3 * START_TICK_MS);
     const seen = h.windows.map((w) => ({ at: w.at - 1_000_000, lookaheadMs: w.lookaheadMs }));
-    const lead = seen[1].lookaheadMs;
-    expect(lead).to.be.within(1, START_TICK_MS / 2);
-    expect(seen).to.deep.equal([0, 1, 2, 3].map((k) => ({ at: k === 0 ? 0 : k * START_TICK_MS - lead, lookaheadMs: k === 0 ? 0 : lead })));
+    expect(seen).to.deep.equal([
+      { at: 0, lookaheadMs: 0 },
+      { at: START_TICK_MS - 150, lookaheadMs: 150 },
+      { at: 2 * START_TICK_MS - 199, lookaheadMs: 199 },
+      { at: 3 * START_TICK_MS - 175, lookaheadMs: 175 },
+    ]);
   });
 
   it('warns when rounds start more than 5 s late for want of a slot, once the sweep after the start is over', async () => {
