@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
  * Each VACUUM_CRON run vacuums the two tables check rounds rewrite. camera_checks is analyzed every
  * time (cheap, ~20 ms at 10,000 cameras, and its due times move on every minute: the claim's estimates
  * follow them). The wide registry table changes slowly (status changes; an import analyzes it at once)
- * and its ANALYZE was ~90 % of the job: ~200 ms of the embedded engine, holding claims back meanwhile.
+ * and its ANALYZE was most of the job (150–180 of ~200 ms of the embedded engine, claims waiting meanwhile).
  */
 const UPKEEP = [
   { table: 'camera_checks', analyzeAfterMs: 0 },
