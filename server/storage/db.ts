@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Config } from '../../config/index.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { migrate } from './migrate.js';
-import { preparedNames, queryOn, rowsOn, type Sql } from './named-statement.js';
+import { preparedNames, rowsOn, type Sql } from './named-statement.js';
 
 /** Anything that runs SQL: the database itself or a transaction's client. */
 export interface Queryable {
@@ -42,9 +42,9 @@ export class Database implements Queryable {
     // A named statement is prepared per connection: run it on one we hold, released as pool.query releases.
     const client = await this.pool.connect();
     try {
-      const result = await queryOn(client, sql, params);
+      const rows = await rowsOn<T>(client, sql, params);
       client.release();
-      return result.rows as T[];
+      return rows;
     } catch (err) {
       client.release(err as Error);
       throw err;

@@ -18,7 +18,7 @@ export class MaintenanceRepository {
 
   /** VACUUM (ANALYZE) the named tables, one statement each (VACUUM cannot run in a transaction). */
   async vacuumAnalyze(tables: readonly string[]): Promise<void> {
-    for (const table of tables) await this.db.query(`VACUUM (ANALYZE) ${checked(table)}`);
+    await this.upkeep(tables.map((table) => ({ table, analyzeAfterMs: 0 })));
   }
 
   /**
@@ -30,20 +30,24 @@ export class MaintenanceRepository {
   async upkeep(items: readonly Upkeep[]): Promise<string[]> {
     const analyzed: string[] = [];
     for (const { table, analyzeAfterMs } of items) {
-      const [row] = await this.db.query<{ fresh: boolean }>(
-        `SELECT greatest(last_analyze, last_autoanalyze) > now() - make_interval(secs => $2::float8 / 1000) AS fresh
-         FROM pg_stat_user_tables WHERE relname = $1 AND schemaname = current_schema()`,
-        [checked(table), analyzeAfterMs],
-      );
-      const analyze = analyzeAfterMs === 0 || row?.fresh !== true;
+      checked(table);
+      const analyze = analyzeAfterMs === 0 || !(await this.analyzedWithin(table, analyzeAfterMs));
       await this.db.query(analyze ? `VACUUM (ANALYZE) ${table}` : `VACUUM ${table}`);
       if (analyze) analyzed.push(table);
     }
     return analyzed;
   }
+
+  private async analyzedWithin(table: string, ms: number): Promise<boolean> {
+    const [row] = await this.db.query<{ fresh: boolean | null }>(
+      `SELECT greatest(last_analyze, last_autoanalyze) > now() - make_interval(secs => $2::float8 / 1000) AS fresh
+       FROM pg_stat_user_tables WHERE relname = $1 AND schemaname = current_schema()`,
+      [table, ms],
+    );
+    return row?.fresh === true;
+  }
 }
 
-function checked(table: string): string {
+function checked(table: string): void {
   if (!TABLES.has(table)) throw new Error(`not a maintained table: ${table}`);
-  return table;
 }

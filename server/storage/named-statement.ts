@@ -14,8 +14,8 @@ export interface NamedStatement {
 
 export type Sql = string | NamedStatement;
 
-const serials = new WeakMap<pg.ClientBase, number>();
-const preparedBy = new WeakMap<pg.ClientBase, Set<string>>();
+/** Per connection: the suffix of its statement names and the names it prepared. */
+const prepared = new WeakMap<pg.ClientBase, { serial: number; names: Set<string> }>();
 let lastSerial = 0;
 
 /**
@@ -25,18 +25,16 @@ let lastSerial = 0;
  */
 export function queryOn(client: pg.ClientBase, sql: Sql, params: readonly unknown[] = []): Promise<pg.QueryResult> {
   if (typeof sql === 'string') return client.query(sql, params as unknown[]);
-  let serial = serials.get(client);
-  if (serial === undefined) serials.set(client, (serial = ++lastSerial));
-  const name = `${sql.name}_${serial}`;
-  let names = preparedBy.get(client);
-  if (!names) preparedBy.set(client, (names = new Set()));
-  names.add(name);
+  let mine = prepared.get(client);
+  if (!mine) prepared.set(client, (mine = { serial: ++lastSerial, names: new Set() }));
+  const name = `${sql.name}_${mine.serial}`;
+  mine.names.add(name);
   return client.query({ name, text: sql.text, values: params as unknown[] });
 }
 
 /** The statement names this connection prepared (for DEALLOCATE where its session outlives it). */
 export function preparedNames(client: pg.ClientBase): string[] {
-  return [...(preparedBy.get(client) ?? [])];
+  return [...(prepared.get(client)?.names ?? [])];
 }
 
 /** Rows of `sql` run on one connection, as the repositories' Queryable wants them. */
